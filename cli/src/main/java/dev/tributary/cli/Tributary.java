@@ -1,0 +1,30 @@
+package dev.tributary.cli;
+
+import dev.tributary.config.ConfigException;
+import dev.tributary.local.PortInUseException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./tributary} command. */
+@Command(name = "tributary",
+        mixinStandardHelpOptions = true,
+        version = "tributary 0.1.0",
+        description = "Streaming pipeline: device telemetry and CDC into an Iceberg lake, an enriched topic and alerts.",
+        subcommands = {DemoCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
+public final class Tributary {
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new Tributary());
+        commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
+            if (exception instanceof ConfigException || exception instanceof PortInUseException) {
+                command.getErr().println("error: " + exception.getMessage());
+                return 2;
+            }
+            throw exception;
+        });
+        return commandLine.execute(args);
+    }
+}

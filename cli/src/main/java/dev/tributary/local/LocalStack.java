@@ -1,0 +1,100 @@
+package dev.tributary.local;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.config.PipelineConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The embedded local stack: a Kafka broker (KRaft), a Flink MiniCluster with its web UI, and
+ * an Iceberg catalog over a warehouse directory. The demo and the tests run on it alike.
+ */
+public final class LocalStack implements AutoCloseable {
+    private final LocalKafka kafka;
+    private final LocalFlink flink;
+    private final LocalLake lake;
+
+    private LocalStack(LocalKafka kafka, LocalFlink flink, LocalLake lake) {
+        this.kafka = kafka;
+        this.flink = flink;
+        this.lake = lake;
+    }
+
+    public static LocalStack start(Path lakeDirectory, int webPort, int slots) throws Exception {
+        LocalLake lake = LocalLake.create(lakeDirectory);
+        Ports.requireFree(webPort, "Flink web UI", "--web-port");
+        LocalKafka kafka = LocalKafka.start();
+        try {
+            LocalFlink flink = LocalFlink.start(webPort, slots, lake.checkpoints());
+            return new LocalStack(kafka, flink, lake);
+        } catch (Exception e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    public LocalKafka kafka() {
+        return kafka;
+    }
+
+    public LocalFlink flink() {
+        return flink;
+    }
+
+    public LocalLake lake() {
+        return lake;
+    }
+
+    public Admin admin() {
+        return kafka.admin();
+    }
+
+    /** A pipeline configuration pointing at this stack, with {@code overrides} on top. */
+    public PipelineConfig pipelineConfig(Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+        values.putAll(lake.configuration());
+        values.put("job.parallelism", Integer.toString(flink.slots()));
+        values.putAll(overrides);
+        return PipelineConfig.from(values);
+    }
+
+    /** Creates the pipeline's topics: raw telemetry, enriched, alerts, dead letters. */
+    public void createTopics(PipelineConfig config, int telemetryPartitions) throws Exception {
+        requireNonNull(config, "config is null");
+        kafka.createTopics(List.of(
+                LocalKafka.TopicSpec.of(config.telemetryTopic(), telemetryPartitions),
+                LocalKafka.TopicSpec.of(config.enrichedTopic(), telemetryPartitions),
+                LocalKafka.TopicSpec.of(config.alertsTopic(), 2),
+                LocalKafka.TopicSpec.of(config.deadLetterTopic(), 1)));
+    }
+
+    public Properties clientProperties() {
+        return kafka.clientProperties();
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception failure = null;
+        try {
+            flink.close();
+        } catch (Exception e) {
+            failure = e;
+        }
+        try {
+            kafka.close();
+        } catch (Exception e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.tributary.local;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reading whole topics back, and consumer lag: what the demo, the benchmarks and the tests check. */
+public final class Topics {
+    private Topics() {}
+
+    /** Reads every record of a topic from the beginning up to its current end. */
+    public static void readAll(String bootstrapServers, String topic, IsolationLevel isolation, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, isolation)) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (!reached(consumer, end)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    handler.accept(record);
+                }
+            }
+        }
+    }
+
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, IsolationLevel isolation) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        readAll(bootstrapServers, topic, isolation, records::add);
+        return records;
+    }
+
+    /** Records a read-committed consumer sees in the topic now. */
+    public static long countCommitted(String bootstrapServers, String topic) {
+        long[] count = {0};
+        readAll(bootstrapServers, topic, IsolationLevel.READ_COMMITTED, record -> count[0]++);
+        return count[0];
+    }
+
+    /** End offsets summed over partitions (an upper bound on records; transaction markers count too). */
+    public static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        long total = 0;
+        for (ListOffsetsResult.ListOffsetsResultInfo info : admin.listOffsets(request).all().get().values()) {
+            total += info.offset();
+        }
+        return total;
+    }
+
+    /** How far a consumer group's committed offsets trail the topic's end; -1 when it has committed nothing. */
+    public static long lag(Admin admin, String groupId, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+        if (committed.isEmpty()) {
+            return -1;
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        committed.keySet().stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> request.put(tp, OffsetSpec.latest()));
+        long lag = 0;
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> entry : admin.listOffsets(request).all().get().entrySet()) {
+            OffsetAndMetadata offset = committed.get(entry.getKey());
+            lag += Math.max(0, entry.getValue().offset() - (offset == null ? 0 : offset.offset()));
+        }
+        return lag;
+    }
+
+    static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, IsolationLevel isolation) {
+        Properties properties = new Properties();
+        properties.put("bootstrap.servers", bootstrapServers);
+        properties.put("isolation.level", isolation.toString());
+        properties.put("enable.auto.commit", "false");
+        properties.put("max.partition.fetch.bytes", Integer.toString(LocalKafka.MAX_MESSAGE_BYTES));
+        properties.put("fetch.max.bytes", Integer.toString(4 * LocalKafka.MAX_MESSAGE_BYTES));
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : consumer.partitionsFor(topic)) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        return partitions;
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
+            if (consumer.position(entry.getKey()) < entry.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

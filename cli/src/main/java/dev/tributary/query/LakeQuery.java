@@ -1,0 +1,155 @@
+package dev.tributary.query;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.config.ConfigException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+
+/**
+ * SQL over the lake with Flink SQL in batch mode, through Iceberg's Flink catalog: the same
+ * catalog the jobs write through, so queries read exactly what was committed.
+ */
+public final class LakeQuery implements AutoCloseable {
+    public enum Format {
+        TABLE, JSON, CSV;
+
+        public static Format parse(String value) {
+            try {
+                return valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--format", value, "expected table, json or csv");
+            }
+        }
+    }
+
+    private final TableEnvironment tables;
+
+    /** @param catalog the pipeline's {@code catalog.*} keys ({@code catalog.type}, {@code catalog.uri}, {@code catalog.warehouse}) */
+    public LakeQuery(Map<String, String> catalog, String namespace) {
+        Configuration configuration = new Configuration();
+        configuration.set(RestOptions.BIND_PORT, "0");
+        tables = TableEnvironment.create(EnvironmentSettings.newInstance().inBatchMode().withConfiguration(configuration).build());
+        String type = catalog.get("catalog.type");
+        StringBuilder ddl = new StringBuilder("CREATE CATALOG lake WITH ('type'='iceberg'");
+        if ("jdbc".equals(type)) {
+            ddl.append(", 'catalog-impl'='org.apache.iceberg.jdbc.JdbcCatalog', 'jdbc.schema-version'='V1'");
+        } else {
+            ddl.append(", 'catalog-type'='").append(type).append("'");
+        }
+        if (catalog.get("catalog.uri") != null) {
+            ddl.append(", 'uri'='").append(catalog.get("catalog.uri").replace("'", "''")).append("'");
+        }
+        ddl.append(", 'warehouse'='").append(catalog.get("catalog.warehouse").replace("'", "''")).append("')");
+        tables.executeSql(ddl.toString());
+        tables.useCatalog("lake");
+        tables.useDatabase(namespace);
+    }
+
+    /** Runs one statement and returns its rows (for tests and tools). */
+    public List<Row> rows(String sql) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> iterator = tables.executeSql(sql).collect()) {
+            iterator.forEachRemaining(rows::add);
+        }
+        return rows;
+    }
+
+    public void run(String sql, Format format, PrintStream out) throws Exception {
+        TableResult result = tables.executeSql(sql);
+        List<String> columns = result.getResolvedSchema().getColumnNames();
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> iterator = result.collect()) {
+            iterator.forEachRemaining(rows::add);
+        }
+        switch (format) {
+            case JSON -> printJson(columns, rows, out);
+            case CSV -> printCsv(columns, rows, out);
+            default -> printTable(columns, rows, out);
+        }
+    }
+
+    private static void printTable(List<String> columns, List<Row> rows, PrintStream out) {
+        int[] widths = new int[columns.size()];
+        List<String[]> cells = new ArrayList<>();
+        for (int c = 0; c < columns.size(); c++) {
+            widths[c] = columns.get(c).length();
+        }
+        for (Row row : rows) {
+            String[] line = new String[columns.size()];
+            for (int c = 0; c < columns.size(); c++) {
+                line[c] = String.valueOf(row.getField(c));
+                widths[c] = Math.max(widths[c], line[c].length());
+            }
+            cells.add(line);
+        }
+        StringBuilder header = new StringBuilder();
+        StringBuilder rule = new StringBuilder();
+        for (int c = 0; c < columns.size(); c++) {
+            header.append(c == 0 ? "" : " | ").append(pad(columns.get(c), widths[c]));
+            rule.append(c == 0 ? "" : "-+-").append("-".repeat(widths[c]));
+        }
+        out.println(header);
+        out.println(rule);
+        for (String[] line : cells) {
+            StringBuilder text = new StringBuilder();
+            for (int c = 0; c < line.length; c++) {
+                text.append(c == 0 ? "" : " | ").append(pad(line[c], widths[c]));
+            }
+            out.println(text);
+        }
+        out.printf("(%d row%s)%n", rows.size(), rows.size() == 1 ? "" : "s");
+    }
+
+    private static void printJson(List<String> columns, List<Row> rows, PrintStream out) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+        for (Row row : rows) {
+            Map<String, Object> object = new java.util.LinkedHashMap<>();
+            for (int c = 0; c < columns.size(); c++) {
+                Object value = row.getField(c);
+                object.put(columns.get(c), value instanceof Number || value instanceof Boolean || value == null ? value : value.toString());
+            }
+            out.println(mapper.writeValueAsString(object));
+        }
+    }
+
+    private static void printCsv(List<String> columns, List<Row> rows, PrintStream out) {
+        out.println(columns.stream().map(LakeQuery::csv).collect(Collectors.joining(",")));
+        for (Row row : rows) {
+            List<String> values = new ArrayList<>();
+            for (int c = 0; c < columns.size(); c++) {
+                Object value = row.getField(c);
+                values.add(value == null ? "" : csv(value.toString()));
+            }
+            out.println(String.join(",", values));
+        }
+    }
+
+    private static String csv(String value) {
+        if (value.contains(",") || value.contains("\"") || value.contains("\n")) {
+            return '"' + value.replace("\"", "\"\"") + '"';
+        }
+        return value;
+    }
+
+    private static String pad(String value, int width) {
+        return value + " ".repeat(Math.max(0, width - value.length()));
+    }
+
+    @Override
+    public void close() {
+        // TableEnvironment holds no resources between statements.
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tributary.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.format.AvroJsonWriter;
+import dev.tributary.format.InvalidRecordException;
+import dev.tributary.format.JsonAvroReader;
+import dev.tributary.schemas.alerts.Alert;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.message.MessageReader;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import org.apache.avro.specific.SpecificData;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Alerts as CloudEvents 1.0, built and read with the CloudEvents Java SDK.
+ *
+ * <ul>
+ *   <li>{@code id}: the alert id and its status ({@code <alert_id>.raised}); with {@code source}
+ *       it is the idempotency key, stable across replays of the same input.
+ *   <li>{@code source}: {@code /tributary/<pipeline>/rules/<alert_type>}.
+ *   <li>{@code type}: {@code dev.tributary.alert.raised} or {@code dev.tributary.alert.resolved}.
+ *   <li>{@code subject}: the entity id; {@code time}: the event time it was raised or resolved.
+ *   <li>{@code dataschema}: the alert schema; data: the {@link Alert} as JSON.
+ *   <li>extensions {@code alerttype}, {@code severity}, {@code entityid}, for routing and filters.
+ * </ul>
+ *
+ * On Kafka they travel in binary mode: attributes in {@code ce_} headers, the data as the value.
+ */
+public final class AlertCloudEvents {
+    public static final URI DATA_SCHEMA = URI.create("urn:tributary:schema:dev.tributary.schemas.alerts.Alert");
+    public static final String TYPE_PREFIX = "dev.tributary.alert.";
+
+    private final String pipeline;
+    private final JsonAvroReader reader = new JsonAvroReader(SpecificData.getForClass(Alert.class));
+
+    public AlertCloudEvents(String pipeline) {
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+    }
+
+    public CloudEvent toCloudEvent(Alert alert) {
+        return CloudEventBuilder.v1()
+                .withId(alert.getAlertId() + "." + alert.getStatus())
+                .withSource(URI.create("/tributary/" + pipeline + "/rules/" + alert.getAlertType()))
+                .withType(TYPE_PREFIX + alert.getStatus())
+                .withSubject(alert.getEntityId())
+                .withTime(alert.getObservedAt().atOffset(ZoneOffset.UTC))
+                .withDataSchema(DATA_SCHEMA)
+                .withDataContentType("application/json")
+                .withExtension("alerttype", alert.getAlertType())
+                .withExtension("severity", alert.getSeverity())
+                .withExtension("entityid", alert.getEntityId())
+                .withData(AvroJsonWriter.toJsonBytes(alert))
+                .build();
+    }
+
+    /** A binary-mode Kafka record, keyed by the entity so that one entity's alerts stay in order. */
+    public ProducerRecord<byte[], byte[]> toKafkaRecord(String topic, Alert alert) {
+        byte[] key = alert.getEntityId().getBytes(StandardCharsets.UTF_8);
+        return KafkaMessageFactory.createWriter(topic, null, alert.getObservedAt().toEpochMilli(), key)
+                .writeBinary(toCloudEvent(alert));
+    }
+
+    /** Reads a CloudEvent from a Kafka record in either binary or structured mode. */
+    public static CloudEvent fromKafkaRecord(ConsumerRecord<byte[], byte[]> record) {
+        MessageReader reader = KafkaMessageFactory.createReader(record);
+        return reader.toEvent();
+    }
+
+    public Alert alertOf(CloudEvent event) throws InvalidRecordException {
+        if (event.getData() == null) {
+            throw new InvalidRecordException("", "alert event " + event.getId() + " has no data");
+        }
+        return reader.read(event.getData().toBytes(), Alert.getClassSchema());
+    }
+}

@@ -1,0 +1,27 @@
+package dev.tributary.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.schemas.alerts.Alert;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Alerts to Kafka as binary-mode CloudEvents ({@link AlertCloudEvents}). */
+public final class AlertSerializer implements KafkaRecordSerializationSchema<Alert> {
+    private final String topic;
+    private final String pipeline;
+    private transient AlertCloudEvents events;
+
+    public AlertSerializer(String topic, String pipeline) {
+        this.topic = requireNonNull(topic, "topic is null");
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(Alert alert, KafkaSinkContext context, Long timestamp) {
+        if (events == null) {
+            events = new AlertCloudEvents(pipeline);
+        }
+        return events.toKafkaRecord(topic, alert);
+    }
+}

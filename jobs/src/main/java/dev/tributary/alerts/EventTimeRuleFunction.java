@@ -1,0 +1,99 @@
+package dev.tributary.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.schemas.alerts.Alert;
+import dev.tributary.schemas.telemetry.EnrichedTelemetry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Runs {@link HeadlightsRule} per vehicle in event time. Readings are buffered until the
+ * watermark passes them, then applied in event-time order (and by sequence within one
+ * millisecond), so out-of-order arrival inside the watermark's bound changes nothing.
+ * A reading that arrives behind the watermark is late: it still reaches the lake and the
+ * enriched topic, but the rule skips it (counted in the {@code lateReadingsSkipped} metric).
+ */
+public final class EventTimeRuleFunction extends KeyedProcessFunction<String, EnrichedTelemetry, Alert> {
+    private final HeadlightsRule rule;
+    private transient MapState<Long, List<HeadlightsRule.Observation>> buffer;
+    private transient ValueState<HeadlightsRule.Occurrence> occurrence;
+    private transient Counter lateReadings;
+    private transient Counter alertsRaised;
+
+    public EventTimeRuleFunction(HeadlightsRule rule) {
+        this.rule = requireNonNull(rule, "rule is null");
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>("buffer", TypeInformation.of(Long.class),
+                new ListTypeInfo<>(TypeInformation.of(HeadlightsRule.Observation.class))));
+        occurrence = getRuntimeContext().getState(new ValueStateDescriptor<>("occurrence", TypeInformation.of(HeadlightsRule.Occurrence.class)));
+        lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadingsSkipped");
+        alertsRaised = getRuntimeContext().getMetricGroup().counter("alertsRaised");
+    }
+
+    @Override
+    public void processElement(EnrichedTelemetry reading, Context context, Collector<Alert> out) throws Exception {
+        long eventTime = reading.getEventTime().toEpochMilli();
+        if (eventTime <= context.timerService().currentWatermark()) {
+            lateReadings.inc();
+            return;
+        }
+        List<HeadlightsRule.Observation> atTime = buffer.get(eventTime);
+        if (atTime == null) {
+            atTime = new ArrayList<>(1);
+            context.timerService().registerEventTimeTimer(eventTime);
+        }
+        atTime.add(HeadlightsRule.observe(reading));
+        buffer.put(eventTime, atTime);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext context, Collector<Alert> out) throws Exception {
+        HeadlightsRule.Occurrence current = occurrence.value();
+        List<HeadlightsRule.Observation> atTime = buffer.get(timestamp);
+        if (atTime != null) {
+            atTime.sort(Comparator.comparingLong(HeadlightsRule.Observation::sequence));
+            for (HeadlightsRule.Observation observation : atTime) {
+                HeadlightsRule.Occurrence before = current;
+                HeadlightsRule.Step step = rule.onObservation(current, observation);
+                current = step.next();
+                emit(step.alert(), out);
+                if (before == null && current != null) {
+                    context.timerService().registerEventTimeTimer(rule.deadline(current));
+                }
+            }
+            buffer.remove(timestamp);
+        }
+        HeadlightsRule.Step step = rule.onTime(current, timestamp);
+        current = step.next();
+        emit(step.alert(), out);
+        if (current == null) {
+            occurrence.clear();
+        } else {
+            occurrence.update(current);
+        }
+    }
+
+    private void emit(Alert alert, Collector<Alert> out) {
+        if (alert != null) {
+            if (alert.getStatus().equals("raised")) {
+                alertsRaised.inc();
+            }
+            out.collect(alert);
+        }
+    }
+}

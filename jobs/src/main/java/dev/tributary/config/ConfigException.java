@@ -1,0 +1,12 @@
+package dev.tributary.config;
+
+/** A configuration value that cannot be used. The message names the key and the value. */
+public final class ConfigException extends IllegalArgumentException {
+    public ConfigException(String key, String value, String expected) {
+        super("Invalid value '" + value + "' for key '" + key + "': " + expected);
+    }
+
+    public ConfigException(String message) {
+        super(message);
+    }
+}

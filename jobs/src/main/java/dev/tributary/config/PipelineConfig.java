@@ -1,0 +1,244 @@
+package dev.tributary.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The typed configuration of a pipeline, read from flat keys (a properties file, {@code --set}
+ * options, or the environment) and validated once, at start-up. Every error names the key and
+ * the value. {@link #describe()} lists the effective values; secrets never appear in it.
+ *
+ * <p>Keys and defaults are documented in README.md ("Configuration").
+ */
+public record PipelineConfig(
+        String pipelineName,
+        String bootstrapServers,
+        Map<String, String> kafkaProperties,
+        String telemetryTopic,
+        String enrichedTopic,
+        String alertsTopic,
+        String deadLetterTopic,
+        Pattern cdcTopicPattern,
+        StartingOffsets startingOffsets,
+        boolean bounded,
+        String consumerGroupId,
+        LakeConfig lake,
+        int parallelism,
+        Duration checkpointInterval,
+        Duration outOfOrderness,
+        Duration idleness,
+        Duration enrichmentMaxWait,
+        int maxEventBytes,
+        Duration headlightsMinDuration) implements java.io.Serializable {
+
+    public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
+
+    /** Where a job starts reading when it has no checkpoint. */
+    public enum StartingOffsets { EARLIEST, LATEST, COMMITTED }
+
+    public PipelineConfig {
+        requireNonNull(pipelineName, "pipelineName is null");
+        requireNonNull(bootstrapServers, "bootstrapServers is null");
+        kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
+        requireNonNull(lake, "lake is null");
+    }
+
+    /** Every key this class reads, for unknown-key detection. */
+    private static final Set<String> KEYS = Set.of(
+            "pipeline.name", "kafka.bootstrap-servers", "topic.prefix", "topic.telemetry", "topic.enriched",
+            "topic.alerts", "topic.dlq", "topic.cdc-pattern", "source.starting-offsets", "source.bounded",
+            "source.group-id", "catalog.type", "catalog.uri", "catalog.warehouse", "catalog.name",
+            "lake.namespace", "lake.telemetry-table", "lake.file-format", "job.parallelism",
+            "checkpoint.interval", "watermark.out-of-orderness", "watermark.idleness", "enrichment.max-wait",
+            "telemetry.max-event-bytes", "rules.headlights.min-duration");
+
+    public static PipelineConfig fromFile(Path file, Map<String, String> overrides) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
+        values.putAll(overrides);
+        return from(values);
+    }
+
+    public static PipelineConfig from(Map<String, String> values) {
+        for (String key : values.keySet()) {
+            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)) {
+                throw new ConfigException("Unknown configuration key '" + key + "' (value '" + values.get(key) + "'); known keys: " + new TreeMap<>(toMap(KEYS)).keySet());
+            }
+        }
+        Values reader = new Values(values);
+        String pipeline = reader.string("pipeline.name", "fleet");
+        if (!pipeline.matches("[a-z0-9][a-z0-9-]*")) {
+            throw new ConfigException("pipeline.name", pipeline, "expected lower-case letters, digits and dashes");
+        }
+        String prefix = reader.string("topic.prefix", "fleet");
+        Map<String, String> kafkaProperties = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith(KAFKA_PROPERTY_PREFIX)) {
+                kafkaProperties.put(key.substring(KAFKA_PROPERTY_PREFIX.length()), value);
+            }
+        });
+        String cdcPattern = reader.string("topic.cdc-pattern", Pattern.quote(prefix + ".cdc.") + ".+");
+        Pattern compiled;
+        try {
+            compiled = Pattern.compile(cdcPattern);
+        } catch (PatternSyntaxException e) {
+            throw new ConfigException("topic.cdc-pattern", cdcPattern, "expected a Java regular expression (" + e.getDescription() + ")");
+        }
+        return new PipelineConfig(
+                pipeline,
+                reader.required("kafka.bootstrap-servers"),
+                kafkaProperties,
+                reader.string("topic.telemetry", prefix + ".telemetry.raw"),
+                reader.string("topic.enriched", prefix + ".telemetry.enriched"),
+                reader.string("topic.alerts", prefix + ".alerts"),
+                reader.string("topic.dlq", prefix + ".telemetry.dlq"),
+                compiled,
+                reader.choice("source.starting-offsets", StartingOffsets.class, StartingOffsets.EARLIEST),
+                reader.bool("source.bounded", false),
+                reader.string("source.group-id", "tributary-" + pipeline + "-telemetry"),
+                new LakeConfig(
+                        reader.choice("catalog.type", LakeConfig.CatalogType.class, LakeConfig.CatalogType.JDBC),
+                        reader.string("catalog.name", "lake"),
+                        reader.string("catalog.uri", null),
+                        reader.required("catalog.warehouse"),
+                        reader.string("lake.namespace", "fleet"),
+                        reader.string("lake.telemetry-table", "telemetry"),
+                        reader.choice("lake.file-format", LakeConfig.FileFormat.class, LakeConfig.FileFormat.ORC)),
+                reader.positiveInt("job.parallelism", 2),
+                reader.positiveDuration("checkpoint.interval", "10s"),
+                reader.duration("watermark.out-of-orderness", "5s"),
+                reader.positiveDuration("watermark.idleness", "30s"),
+                reader.duration("enrichment.max-wait", "10s"),
+                reader.positiveInt("telemetry.max-event-bytes", 256 * 1024),
+                reader.positiveDuration("rules.headlights.min-duration", "5m"));
+    }
+
+    /** The effective configuration, one {@code key = value} per line, with secrets masked. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        out.append("pipeline.name = ").append(pipelineName).append('\n');
+        out.append("kafka.bootstrap-servers = ").append(bootstrapServers).append('\n');
+        kafkaProperties.forEach((key, value) -> out.append(KAFKA_PROPERTY_PREFIX).append(key).append(" = ")
+                .append(isSecret(key) ? "******" : value).append('\n'));
+        out.append("topics = ").append(String.join(", ", telemetryTopic, enrichedTopic, alertsTopic, deadLetterTopic)).append('\n');
+        out.append("topic.cdc-pattern = ").append(cdcTopicPattern.pattern()).append('\n');
+        out.append("lake = ").append(lake.catalogType().name().toLowerCase(Locale.ROOT)).append(' ')
+                .append(lake.warehouse()).append(' ').append(lake.namespace()).append('.').append(lake.telemetryTable()).append('\n');
+        out.append("job.parallelism = ").append(parallelism).append(", checkpoint.interval = ").append(Durations.format(checkpointInterval)).append('\n');
+        return out.toString();
+    }
+
+    static boolean isSecret(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token");
+    }
+
+    private static Map<String, String> toMap(Set<String> keys) {
+        Map<String, String> map = new LinkedHashMap<>();
+        keys.forEach(key -> map.put(key, ""));
+        return map;
+    }
+
+    /** Typed reads over the flat key/value map; every failure names its key and value. */
+    private static final class Values {
+        private final Map<String, String> values;
+
+        Values(Map<String, String> values) {
+            this.values = values;
+        }
+
+        String string(String key, String defaultValue) {
+            String value = values.get(key);
+            if (value == null || value.isBlank()) {
+                return defaultValue;
+            }
+            return value.trim();
+        }
+
+        String required(String key) {
+            String value = string(key, null);
+            if (value == null) {
+                throw new ConfigException("Missing required configuration key '" + key + "'");
+            }
+            return value;
+        }
+
+        boolean bool(String key, boolean defaultValue) {
+            String value = string(key, null);
+            if (value == null) {
+                return defaultValue;
+            }
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(value);
+            }
+            throw new ConfigException(key, value, "expected true or false");
+        }
+
+        int positiveInt(String key, int defaultValue) {
+            String value = string(key, null);
+            if (value == null) {
+                return defaultValue;
+            }
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed > 0) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ConfigException(key, value, "expected a positive integer");
+        }
+
+        Duration duration(String key, String defaultValue) {
+            String value = string(key, defaultValue);
+            Duration duration = Durations.parse(key, value);
+            if (duration.isNegative()) {
+                throw new ConfigException(key, value, "expected a duration that is not negative");
+            }
+            return duration;
+        }
+
+        Duration positiveDuration(String key, String defaultValue) {
+            Duration duration = duration(key, defaultValue);
+            if (duration.isZero()) {
+                throw new ConfigException(key, string(key, defaultValue), "expected a duration greater than zero");
+            }
+            return duration;
+        }
+
+        <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
+            String value = string(key, null);
+            if (value == null) {
+                return defaultValue;
+            }
+            try {
+                return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                StringBuilder choices = new StringBuilder();
+                for (E constant : type.getEnumConstants()) {
+                    choices.append(choices.length() == 0 ? "" : ", ").append(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                }
+                throw new ConfigException(key, value, "expected one of " + choices);
+            }
+        }
+    }
+}

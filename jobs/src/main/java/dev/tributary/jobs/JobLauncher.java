@@ -1,0 +1,72 @@
+package dev.tributary.jobs;
+
+import dev.tributary.config.ConfigException;
+import dev.tributary.config.PipelineConfig;
+import dev.tributary.telemetry.TelemetryJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Entry point of the shaded jar on a Flink cluster:
+ * <pre>flink run -c dev.tributary.jobs.JobLauncher tributary-jobs-flink.jar telemetry --config pipeline.properties [--set key=value ...]</pre>
+ */
+public final class JobLauncher {
+    private JobLauncher() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            System.out.println(usage());
+            return;
+        }
+        String job = args[0];
+        Path configFile = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        for (int i = 0; i < rest.size(); i++) {
+            String arg = rest.get(i);
+            if (arg.equals("--config") && i + 1 < rest.size()) {
+                configFile = Path.of(rest.get(++i));
+            } else if (arg.equals("--set") && i + 1 < rest.size()) {
+                String pair = rest.get(++i);
+                int equals = pair.indexOf('=');
+                if (equals <= 0) {
+                    throw new ConfigException("--set takes key=value, not '" + pair + "'");
+                }
+                overrides.put(pair.substring(0, equals), pair.substring(equals + 1));
+            } else {
+                throw new ConfigException("Unknown argument '" + arg + "'\n" + usage());
+            }
+        }
+        PipelineConfig config = configFile == null
+                ? PipelineConfig.from(overrides)
+                : PipelineConfig.fromFile(requireFile(configFile), overrides);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        switch (job) {
+            case "telemetry":
+                TelemetryJob.configure(env, config);
+                new TelemetryJob(config).build(env);
+                env.execute(TelemetryJob.NAME);
+                break;
+            default:
+                throw new ConfigException("Unknown job '" + job + "'\n" + usage());
+        }
+    }
+
+    private static Path requireFile(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new ConfigException("--config", file.toString(), "no readable file there");
+        }
+        return file;
+    }
+
+    static String usage() {
+        return "Usage: JobLauncher <job> [--config FILE] [--set key=value ...]\n"
+                + "Jobs: telemetry\n"
+                + "Configuration keys are listed in README.md.";
+    }
+}

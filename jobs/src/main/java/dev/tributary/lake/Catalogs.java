@@ -1,0 +1,46 @@
+package dev.tributary.lake;
+
+import dev.tributary.config.LakeConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.flink.CatalogLoader;
+
+/** Iceberg catalogs from the lake configuration: JDBC (SQLite locally), REST, or a Hadoop warehouse. */
+public final class Catalogs {
+    private Catalogs() {}
+
+    public static CatalogLoader loader(LakeConfig lake) {
+        Map<String, String> properties = properties(lake);
+        Configuration hadoop = new Configuration();
+        switch (lake.catalogType()) {
+            case JDBC:
+                return CatalogLoader.custom(lake.catalogName(), properties, hadoop, "org.apache.iceberg.jdbc.JdbcCatalog");
+            case REST:
+                return CatalogLoader.rest(lake.catalogName(), hadoop, properties);
+            case HADOOP:
+                return CatalogLoader.hadoop(lake.catalogName(), hadoop, properties);
+            default:
+                throw new IllegalArgumentException("unsupported catalog type " + lake.catalogType());
+        }
+    }
+
+    /** The catalog's properties, as Iceberg's catalogs and Flink SQL's {@code CREATE CATALOG} take them. */
+    public static Map<String, String> properties(LakeConfig lake) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put(CatalogProperties.WAREHOUSE_LOCATION, lake.warehouse());
+        if (lake.uri() != null) {
+            properties.put(CatalogProperties.URI, lake.uri());
+        }
+        if (lake.catalogType() == LakeConfig.CatalogType.JDBC) {
+            properties.put("jdbc.schema-version", "V1");
+        }
+        return properties;
+    }
+
+    public static Catalog open(LakeConfig lake) {
+        return loader(lake).loadCatalog();
+    }
+}

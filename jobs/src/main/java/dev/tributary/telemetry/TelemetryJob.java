@@ -1,0 +1,246 @@
+package dev.tributary.telemetry;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.alerts.AlertSerializer;
+import dev.tributary.alerts.EventTimeRuleFunction;
+import dev.tributary.alerts.HeadlightsRule;
+import dev.tributary.cdc.ChangeDeserializer;
+import dev.tributary.cdc.ChangeRouter;
+import dev.tributary.cdc.ParsedChange;
+import dev.tributary.cdc.RowChange;
+import dev.tributary.config.PipelineConfig;
+import dev.tributary.deadletter.DeadLetter;
+import dev.tributary.deadletter.DeadLetterSerializer;
+import dev.tributary.lake.AvroRowData;
+import dev.tributary.lake.Catalogs;
+import dev.tributary.lake.TelemetryTable;
+import dev.tributary.schemas.alerts.Alert;
+import dev.tributary.schemas.telemetry.EnrichedTelemetry;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
+import org.apache.iceberg.flink.TableLoader;
+import org.apache.iceberg.flink.sink.FlinkSink;
+import org.apache.iceberg.flink.util.FlinkCompatibilityUtil;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The telemetry job: raw device readings from Kafka, parsed and validated, enriched with the
+ * operational tables' latest state (kept in Flink state from their CDC topics), then
+ * <ul>
+ *   <li>appended to the Iceberg table {@code <namespace>.telemetry}, exactly once (commits on checkpoints);
+ *   <li>written as JSON to the enriched topic, exactly once (Kafka transactions);
+ *   <li>checked by the headlights rule, whose alerts go out as CloudEvents (at least once, with stable ids);
+ *   <li>refused records go to the dead-letter topic, exactly once, with their original bytes.
+ * </ul>
+ */
+public final class TelemetryJob {
+    public static final String NAME = "tributary-telemetry";
+    static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private final PipelineConfig config;
+
+    public TelemetryJob(PipelineConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    /** Checkpointing and execution settings the job's guarantees depend on. */
+    public static void configure(StreamExecutionEnvironment env, PipelineConfig config) {
+        env.setParallelism(config.parallelism());
+        env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        CheckpointConfig checkpoints = env.getCheckpointConfig();
+        checkpoints.setMinPauseBetweenCheckpoints(Math.min(1000, config.checkpointInterval().toMillis() / 2));
+        checkpoints.setExternalizedCheckpointRetention(org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        checkpoints.setTolerableCheckpointFailureNumber(3);
+        // Operators never mutate a record after emitting it, so chained operators may share it.
+        env.getConfig().enableObjectReuse();
+    }
+
+    /** Adds the job's sources, operators and sinks to {@code env}. Creates the lake table if it is missing. */
+    public void build(StreamExecutionEnvironment env) {
+        Catalog catalog = Catalogs.open(config.lake());
+        TelemetryTable.ensure(catalog, config.lake());
+        closeQuietly(catalog);
+
+        // Parse and validate.
+        WatermarkStrategy<ParsedTelemetry> watermarks = WatermarkStrategy
+                .<ParsedTelemetry>forBoundedOutOfOrderness(config.outOfOrderness())
+                .withTimestampAssigner((parsed, kafkaTimestamp) -> parsed.eventTimeMillis())
+                .withIdleness(config.idleness());
+        SingleOutputStreamOperator<EnrichedTelemetry> readings = env
+                .fromSource(telemetrySource(), watermarks, "telemetry source")
+                .uid("telemetry-source")
+                .process(new SplitParsed())
+                .uid("parse-validate")
+                .name("parse and validate");
+
+        // Operational state from the CDC topics.
+        SingleOutputStreamOperator<RowChange> changes = env
+                .fromSource(changeSource(), StateStreamWatermarks.alwaysIdle(), "cdc source")
+                .uid("cdc-source")
+                .process(new SplitChanges())
+                .uid("cdc-route")
+                .name("route changes");
+        DataStream<RowChange> deviceChanges = changes.filter(change -> ChangeRouter.DEVICES.equals(change.table())).name("devices");
+        DataStream<RowChange> vehicleChanges = changes.filter(change -> !ChangeRouter.DEVICES.equals(change.table())).name("vehicles and reservations");
+
+        // Enrich.
+        DataStream<EnrichedTelemetry> withDevice = readings
+                .keyBy(EnrichedTelemetry::getDeviceId, Types.STRING)
+                .connect(deviceChanges.keyBy(RowChange::key, Types.STRING))
+                .process(new DeviceJoin(config.enrichmentMaxWait()), TypeInformation.of(EnrichedTelemetry.class))
+                .uid("join-devices")
+                .name("join devices");
+        SingleOutputStreamOperator<EnrichedTelemetry> enriched = withDevice
+                .keyBy(VehicleJoin::keyOf, Types.STRING)
+                .connect(vehicleChanges.keyBy(RowChange::key, Types.STRING))
+                .process(new VehicleJoin(config.enrichmentMaxWait()), TypeInformation.of(EnrichedTelemetry.class))
+                .uid("join-vehicles")
+                .name("join vehicles and reservations");
+
+        // Detect: the stream is still partitioned by the vehicle key, so no second shuffle.
+        DataStream<Alert> alerts = DataStreamUtils
+                .reinterpretAsKeyedStream(enriched, VehicleJoin::keyOf, Types.STRING)
+                .process(new EventTimeRuleFunction(new HeadlightsRule(config.headlightsMinDuration())), TypeInformation.of(Alert.class))
+                .uid("rule-headlights")
+                .name("rule: headlights left on");
+
+        // Outputs.
+        DataStream<RowData> rows = enriched
+                .map(AvroRowData::convert, FlinkCompatibilityUtil.toTypeInfo(FlinkSchemaUtil.convert(TelemetryTable.schema())))
+                .uid("lake-rows")
+                .name("to lake rows");
+        FlinkSink.forRowData(rows)
+                .tableLoader(TableLoader.fromCatalog(Catalogs.loader(config.lake()), TelemetryTable.identifier(config.lake())))
+                .uidPrefix("lake-telemetry")
+                .append();
+
+        enriched.sinkTo(kafkaSink(new EnrichedSerializer(config.enrichedTopic()), DeliveryGuarantee.EXACTLY_ONCE, "enriched"))
+                .uid("sink-enriched")
+                .name("enriched topic");
+        alerts.sinkTo(kafkaSink(new AlertSerializer(config.alertsTopic(), config.pipelineName()), DeliveryGuarantee.AT_LEAST_ONCE, "alerts"))
+                .uid("sink-alerts")
+                .name("alerts topic");
+        readings.getSideOutput(DEAD_LETTERS)
+                .union(changes.getSideOutput(DEAD_LETTERS))
+                .sinkTo(kafkaSink(new DeadLetterSerializer(config.deadLetterTopic()), DeliveryGuarantee.EXACTLY_ONCE, "dlq"))
+                .uid("sink-dlq")
+                .name("dead-letter topic");
+    }
+
+    private KafkaSource<ParsedTelemetry> telemetrySource() {
+        KafkaSourceBuilder<ParsedTelemetry> builder = KafkaSource.<ParsedTelemetry>builder()
+                .setTopics(config.telemetryTopic())
+                .setDeserializer(new TelemetryDeserializer(config.maxEventBytes()));
+        return configureSource(builder, config.consumerGroupId()).build();
+    }
+
+    private KafkaSource<ParsedChange> changeSource() {
+        KafkaSourceBuilder<ParsedChange> builder = KafkaSource.<ParsedChange>builder()
+                .setTopicPattern(config.cdcTopicPattern())
+                .setDeserializer(new ChangeDeserializer());
+        return configureSource(builder, config.consumerGroupId() + "-cdc")
+                // The operational state is rebuilt from the beginning of the change topics.
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .build();
+    }
+
+    private <T> KafkaSourceBuilder<T> configureSource(KafkaSourceBuilder<T> builder, String groupId) {
+        builder.setBootstrapServers(config.bootstrapServers())
+                .setGroupId(groupId)
+                .setProperties(kafkaProperties())
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .setProperty("isolation.level", "read_committed")
+                .setStartingOffsets(startingOffsets());
+        if (config.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder;
+    }
+
+    private OffsetsInitializer startingOffsets() {
+        switch (config.startingOffsets()) {
+            case LATEST:
+                return OffsetsInitializer.latest();
+            case COMMITTED:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            default:
+                return OffsetsInitializer.earliest();
+        }
+    }
+
+    private <T> KafkaSink<T> kafkaSink(org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, DeliveryGuarantee guarantee, String name) {
+        Properties producer = kafkaProperties();
+        // Dead letters keep events up to the raw topic's own limit and more.
+        producer.setProperty("max.request.size", Integer.toString(8 * 1024 * 1024));
+        producer.setProperty("transaction.timeout.ms", "900000");
+        producer.setProperty("compression.type", "lz4");
+        producer.setProperty("linger.ms", guarantee == DeliveryGuarantee.AT_LEAST_ONCE ? "0" : "20");
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(guarantee)
+                .setTransactionalIdPrefix(config.pipelineName() + "-telemetry-" + name)
+                .build();
+    }
+
+    private Properties kafkaProperties() {
+        Properties properties = new Properties();
+        properties.putAll(config.kafkaProperties());
+        return properties;
+    }
+
+    private static void closeQuietly(Catalog catalog) {
+        if (catalog instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // nothing to do: the catalog was only used to create the table
+            }
+        }
+    }
+
+    /** Valid readings go on; dead letters leave by a side output. */
+    static final class SplitParsed extends ProcessFunction<ParsedTelemetry, EnrichedTelemetry> {
+        @Override
+        public void processElement(ParsedTelemetry parsed, Context context, Collector<EnrichedTelemetry> out) {
+            if (parsed.reading() != null) {
+                out.collect(parsed.reading());
+            } else {
+                context.output(DEAD_LETTERS, parsed.deadLetter());
+            }
+        }
+    }
+
+    /** Row changes go on; unreadable change events leave by a side output. */
+    static final class SplitChanges extends ProcessFunction<ParsedChange, RowChange> {
+        @Override
+        public void processElement(ParsedChange parsed, Context context, Collector<RowChange> out) {
+            if (parsed.change() != null) {
+                out.collect(parsed.change());
+            } else {
+                context.output(DEAD_LETTERS, parsed.deadLetter());
+            }
+        }
+    }
+}
