@@ -24,6 +24,10 @@ import org.apache.flink.util.Collector;
  * millisecond), so out-of-order arrival inside the watermark's bound changes nothing.
  * A reading that arrives behind the watermark is late: it still reaches the lake and the
  * enriched topic, but the rule skips it (counted in the {@code lateReadingsSkipped} metric).
+ *
+ * <p>When a bounded input ends, the watermark jumps to the end of time. The rule does not
+ * take that as time passing: it stops at the newest reading this subtask has seen, so an
+ * occurrence younger than the rule's duration at that point is not raised.
  */
 public final class EventTimeRuleFunction extends KeyedProcessFunction<String, EnrichedTelemetry, Alert> {
     private final HeadlightsRule rule;
@@ -31,6 +35,7 @@ public final class EventTimeRuleFunction extends KeyedProcessFunction<String, En
     private transient ValueState<HeadlightsRule.Occurrence> occurrence;
     private transient Counter lateReadings;
     private transient Counter alertsRaised;
+    private transient long newestEventTime;
 
     public EventTimeRuleFunction(HeadlightsRule rule) {
         this.rule = requireNonNull(rule, "rule is null");
@@ -43,11 +48,13 @@ public final class EventTimeRuleFunction extends KeyedProcessFunction<String, En
         occurrence = getRuntimeContext().getState(new ValueStateDescriptor<>("occurrence", TypeInformation.of(HeadlightsRule.Occurrence.class)));
         lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadingsSkipped");
         alertsRaised = getRuntimeContext().getMetricGroup().counter("alertsRaised");
+        newestEventTime = Long.MIN_VALUE;
     }
 
     @Override
     public void processElement(EnrichedTelemetry reading, Context context, Collector<Alert> out) throws Exception {
         long eventTime = reading.getEventTime().toEpochMilli();
+        newestEventTime = Math.max(newestEventTime, eventTime);
         if (eventTime <= context.timerService().currentWatermark()) {
             lateReadings.inc();
             return;
@@ -78,7 +85,8 @@ public final class EventTimeRuleFunction extends KeyedProcessFunction<String, En
             }
             buffer.remove(timestamp);
         }
-        HeadlightsRule.Step step = rule.onTime(current, timestamp);
+        boolean endOfInput = context.timerService().currentWatermark() == Long.MAX_VALUE;
+        HeadlightsRule.Step step = rule.onTime(current, endOfInput ? Math.min(timestamp, newestEventTime) : timestamp);
         current = step.next();
         emit(step.alert(), out);
         if (current == null) {
