@@ -3,6 +3,7 @@ package dev.tributary.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tributary.config.ConfigException;
+import dev.tributary.config.PipelineConfig;
 import dev.tributary.config.Durations;
 import dev.tributary.local.DemoRunner;
 import dev.tributary.local.DemoSummary;
@@ -51,6 +52,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--set", description = "A pipeline configuration key=value (repeatable); see README.md.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    /** Checks the --set keys and values before anything starts. */
+    private void validateSettings() {
+        Map<String, String> values = new LinkedHashMap<>(dev.tributary.local.LocalLake.placeholderConfiguration());
+        values.putAll(settings);
+        PipelineConfig.from(values);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (vehicles <= 0) {
@@ -66,6 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new ConfigException("--parallelism", Integer.toString(parallelism), "expected a positive number");
         }
         Duration ruleDuration = Durations.parse("--headlights-after", headlightsAfter);
+        validateSettings();
         Duration limit = Durations.parse("--timeout", timeout);
         SimulatorConfig simulator = SimulatorConfig.defaults(vehicles, events).withRate(rate).withHeadlightsMinDuration(ruleDuration);
         System.out.printf("Tributary demo: %,d vehicles, %,d events at %s, lake in %s%n", vehicles, events,

@@ -10,14 +10,20 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tributary 0.1.0",
         description = "Streaming pipeline: device telemetry and CDC into an Iceberg lake, an enriched topic and alerts.",
-        subcommands = {DemoCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, QueryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Tributary {
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new Tributary());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
             if (exception instanceof ConfigException || exception instanceof PortInUseException) {
                 command.getErr().println("error: " + exception.getMessage());

@@ -42,6 +42,16 @@ public record LocalLake(Path directory) {
         return Files.exists(catalogDatabase());
     }
 
+    /** Values for the keys a local stack fills in itself, to validate user settings before it starts. */
+    public static Map<String, String> placeholderConfiguration() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("kafka.bootstrap-servers", "localhost:9092");
+        values.put("catalog.type", "jdbc");
+        values.put("catalog.uri", "jdbc:sqlite::memory:");
+        values.put("catalog.warehouse", "file:///tmp/warehouse");
+        return values;
+    }
+
     /** The pipeline configuration keys that point a job at this lake. */
     public Map<String, String> configuration() {
         Map<String, String> values = new LinkedHashMap<>();

@@ -214,4 +214,15 @@ class TelemetryEndToEndTest {
             assertThat(((Number) rows.get(0).getField(2)).longValue()).isEqualTo(VEHICLES + report.unknownDeviceReadings());
         }
     }
+
+    @Test
+    void theNotebookQueriesAnswerOnTheLake() throws Exception {
+        List<String> statements = NotebookSql.statements(Path.of("..", "notebooks", "sql"));
+        assertThat(statements).hasSizeGreaterThanOrEqualTo(4);
+        try (LakeQuery query = new LakeQuery(stack.lake().configuration(), config.lake().namespace())) {
+            for (String statement : statements) {
+                assertThat(query.rows(statement)).as(statement).isNotEmpty();
+            }
+        }
+    }
 }

@@ -55,7 +55,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class TelemetryJob {
     public static final String NAME = "tributary-telemetry";
-    static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
     private final PipelineConfig config;
 
@@ -77,54 +77,12 @@ public final class TelemetryJob {
 
     /** Adds the job's sources, operators and sinks to {@code env}. Creates the lake table if it is missing. */
     public void build(StreamExecutionEnvironment env) {
-        Catalog catalog = Catalogs.open(config.lake());
-        TelemetryTable.ensure(catalog, config.lake());
-        closeQuietly(catalog);
+        ensureLakeTable();
+        SingleOutputStreamOperator<EnrichedTelemetry> readings = readings(env);
+        SingleOutputStreamOperator<RowChange> changes = changes(env);
+        DataStream<EnrichedTelemetry> enriched = enrich(readings, changes);
+        DataStream<Alert> alerts = detect(enriched);
 
-        // Parse and validate.
-        WatermarkStrategy<ParsedTelemetry> watermarks = WatermarkStrategy
-                .<ParsedTelemetry>forBoundedOutOfOrderness(config.outOfOrderness())
-                .withTimestampAssigner((parsed, kafkaTimestamp) -> parsed.eventTimeMillis())
-                .withIdleness(config.idleness());
-        SingleOutputStreamOperator<EnrichedTelemetry> readings = env
-                .fromSource(telemetrySource(), watermarks, "telemetry source")
-                .uid("telemetry-source")
-                .process(new SplitParsed())
-                .uid("parse-validate")
-                .name("parse and validate");
-
-        // Operational state from the CDC topics.
-        SingleOutputStreamOperator<RowChange> changes = env
-                .fromSource(changeSource(), StateStreamWatermarks.alwaysIdle(), "cdc source")
-                .uid("cdc-source")
-                .process(new SplitChanges())
-                .uid("cdc-route")
-                .name("route changes");
-        DataStream<RowChange> deviceChanges = changes.filter(change -> ChangeRouter.DEVICES.equals(change.table())).name("devices");
-        DataStream<RowChange> vehicleChanges = changes.filter(change -> !ChangeRouter.DEVICES.equals(change.table())).name("vehicles and reservations");
-
-        // Enrich.
-        DataStream<EnrichedTelemetry> withDevice = readings
-                .keyBy(EnrichedTelemetry::getDeviceId, Types.STRING)
-                .connect(deviceChanges.keyBy(RowChange::key, Types.STRING))
-                .process(new DeviceJoin(config.enrichmentMaxWait()), TypeInformation.of(EnrichedTelemetry.class))
-                .uid("join-devices")
-                .name("join devices");
-        SingleOutputStreamOperator<EnrichedTelemetry> enriched = withDevice
-                .keyBy(VehicleJoin::keyOf, Types.STRING)
-                .connect(vehicleChanges.keyBy(RowChange::key, Types.STRING))
-                .process(new VehicleJoin(config.enrichmentMaxWait()), TypeInformation.of(EnrichedTelemetry.class))
-                .uid("join-vehicles")
-                .name("join vehicles and reservations");
-
-        // Detect: the stream is still partitioned by the vehicle key, so no second shuffle.
-        DataStream<Alert> alerts = DataStreamUtils
-                .reinterpretAsKeyedStream(enriched, VehicleJoin::keyOf, Types.STRING)
-                .process(new EventTimeRuleFunction(new HeadlightsRule(config.headlightsMinDuration())), TypeInformation.of(Alert.class))
-                .uid("rule-headlights")
-                .name("rule: headlights left on");
-
-        // Outputs.
         DataStream<RowData> rows = enriched
                 .map(AvroRowData::convert, FlinkCompatibilityUtil.toTypeInfo(FlinkSchemaUtil.convert(TelemetryTable.schema())))
                 .uid("lake-rows")
@@ -133,7 +91,6 @@ public final class TelemetryJob {
                 .tableLoader(TableLoader.fromCatalog(Catalogs.loader(config.lake()), TelemetryTable.identifier(config.lake())))
                 .uidPrefix("lake-telemetry")
                 .append();
-
         enriched.sinkTo(kafkaSink(new EnrichedSerializer(config.enrichedTopic()), DeliveryGuarantee.EXACTLY_ONCE, "enriched"))
                 .uid("sink-enriched")
                 .name("enriched topic");
@@ -145,6 +102,61 @@ public final class TelemetryJob {
                 .sinkTo(kafkaSink(new DeadLetterSerializer(config.deadLetterTopic()), DeliveryGuarantee.EXACTLY_ONCE, "dlq"))
                 .uid("sink-dlq")
                 .name("dead-letter topic");
+    }
+
+    public void ensureLakeTable() {
+        Catalog catalog = Catalogs.open(config.lake());
+        TelemetryTable.ensure(catalog, config.lake());
+        closeQuietly(catalog);
+    }
+
+    /** Stage 1, parse and validate: valid readings; dead letters by the {@link #DEAD_LETTERS} side output. */
+    public SingleOutputStreamOperator<EnrichedTelemetry> readings(StreamExecutionEnvironment env) {
+        WatermarkStrategy<ParsedTelemetry> watermarks = WatermarkStrategy
+                .<ParsedTelemetry>forBoundedOutOfOrderness(config.outOfOrderness())
+                .withTimestampAssigner((parsed, kafkaTimestamp) -> parsed.eventTimeMillis())
+                .withIdleness(config.idleness());
+        return env.fromSource(telemetrySource(), watermarks, "telemetry source")
+                .uid("telemetry-source")
+                .process(new SplitParsed())
+                .uid("parse-validate")
+                .name("parse and validate");
+    }
+
+    /** The operational tables' changes, from the CDC topics; unreadable ones by the side output. */
+    public SingleOutputStreamOperator<RowChange> changes(StreamExecutionEnvironment env) {
+        return env.fromSource(changeSource(), StateStreamWatermarks.alwaysIdle(), "cdc source")
+                .uid("cdc-source")
+                .process(new SplitChanges())
+                .uid("cdc-route")
+                .name("route changes");
+    }
+
+    /** Stage 2, enrich: device, then vehicle and reservation, from keyed state. */
+    public SingleOutputStreamOperator<EnrichedTelemetry> enrich(DataStream<EnrichedTelemetry> readings, DataStream<RowChange> changes) {
+        DataStream<RowChange> deviceChanges = changes.filter(change -> ChangeRouter.DEVICES.equals(change.table())).name("devices");
+        DataStream<RowChange> vehicleChanges = changes.filter(change -> !ChangeRouter.DEVICES.equals(change.table())).name("vehicles and reservations");
+        DataStream<EnrichedTelemetry> withDevice = readings
+                .keyBy(EnrichedTelemetry::getDeviceId, Types.STRING)
+                .connect(deviceChanges.keyBy(RowChange::key, Types.STRING))
+                .process(new DeviceJoin(config.enrichmentMaxWait()), TypeInformation.of(EnrichedTelemetry.class))
+                .uid("join-devices")
+                .name("join devices");
+        return withDevice
+                .keyBy(VehicleJoin::keyOf, Types.STRING)
+                .connect(vehicleChanges.keyBy(RowChange::key, Types.STRING))
+                .process(new VehicleJoin(config.enrichmentMaxWait()), TypeInformation.of(EnrichedTelemetry.class))
+                .uid("join-vehicles")
+                .name("join vehicles and reservations");
+    }
+
+    /** Stage 3, detect: the stream is still partitioned by the vehicle key, so no second shuffle. */
+    public DataStream<Alert> detect(DataStream<EnrichedTelemetry> enriched) {
+        return DataStreamUtils
+                .reinterpretAsKeyedStream(enriched, VehicleJoin::keyOf, Types.STRING)
+                .process(new EventTimeRuleFunction(new HeadlightsRule(config.headlightsMinDuration())), TypeInformation.of(Alert.class))
+                .uid("rule-headlights")
+                .name("rule: headlights left on");
     }
 
     private KafkaSource<ParsedTelemetry> telemetrySource() {
