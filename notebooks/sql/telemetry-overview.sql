@@ -7,11 +7,11 @@ FROM telemetry
 GROUP BY enrichment_status;
 
 -- Fleet health per vehicle model: battery and coolant.
-SELECT vehicle.make, vehicle.model, count(*) AS readings,
+SELECT vehicle.make, vehicle.`model`, count(*) AS readings,
        min(battery.voltage_v) AS min_battery_v, max(engine.coolant_temp_c) AS max_coolant_c
 FROM telemetry
 WHERE enrichment_status = 'enriched'
-GROUP BY vehicle.make, vehicle.model;
+GROUP BY vehicle.make, vehicle.`model`;
 
 -- Vehicles parked with their headlights on (the situation the headlights alert watches).
 SELECT vehicle_id, count(*) AS readings_with_lights_on_while_parked

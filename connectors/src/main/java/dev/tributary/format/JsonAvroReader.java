@@ -146,7 +146,8 @@ public final class JsonAvroReader {
             Object value;
             if (child == null) {
                 if (field.hasDefaultValue()) {
-                    value = model.getDefaultValue(field);
+                    // A copy: the model caches one default object per field, shared by every reader.
+                    value = model.deepCopy(field.schema(), model.getDefaultValue(field));
                 } else if (isNullable(field.schema())) {
                     value = null;
                 } else {

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -15,6 +17,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -27,15 +32,18 @@ import org.apache.flink.util.Collector;
  *
  * <p>When a bounded input ends, the watermark jumps to the end of time. The rule does not
  * take that as time passing: it stops at the newest reading this subtask has seen, so an
- * occurrence younger than the rule's duration at that point is not raised.
+ * occurrence younger than the rule's duration at that point is not raised. That newest event
+ * time is checkpointed (as union operator state; after a restore, the newest of all subtasks),
+ * so a restore does not forget how far the readings got.
  */
-public final class EventTimeRuleFunction extends KeyedProcessFunction<String, EnrichedTelemetry, Alert> {
+public final class EventTimeRuleFunction extends KeyedProcessFunction<String, EnrichedTelemetry, Alert> implements CheckpointedFunction {
     private final HeadlightsRule rule;
     private transient MapState<Long, List<HeadlightsRule.Observation>> buffer;
     private transient ValueState<HeadlightsRule.Occurrence> occurrence;
     private transient Counter lateReadings;
     private transient Counter alertsRaised;
     private transient long newestEventTime;
+    private transient ListState<Long> newestEventTimeState;
 
     public EventTimeRuleFunction(HeadlightsRule rule) {
         this.rule = requireNonNull(rule, "rule is null");
@@ -48,7 +56,20 @@ public final class EventTimeRuleFunction extends KeyedProcessFunction<String, En
         occurrence = getRuntimeContext().getState(new ValueStateDescriptor<>("occurrence", TypeInformation.of(HeadlightsRule.Occurrence.class)));
         lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadingsSkipped");
         alertsRaised = getRuntimeContext().getMetricGroup().counter("alertsRaised");
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        newestEventTimeState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("newest-event-time", Long.class));
         newestEventTime = Long.MIN_VALUE;
+        for (Long restored : newestEventTimeState.get()) {
+            newestEventTime = Math.max(newestEventTime, restored);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        newestEventTimeState.update(List.of(newestEventTime));
     }
 
     @Override

@@ -1,0 +1,187 @@
+package dev.tributary.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipelineConfigTest {
+    private static Map<String, String> minimal() {
+        Map<String, String> values = new HashMap<>();
+        values.put("kafka.bootstrap-servers", "localhost:9092");
+        values.put("catalog.uri", "jdbc:sqlite:/tmp/catalog.db");
+        values.put("catalog.warehouse", "file:///tmp/warehouse");
+        return values;
+    }
+
+    private static Map<String, String> with(String key, String value) {
+        Map<String, String> values = minimal();
+        values.put(key, value);
+        return values;
+    }
+
+    @Test
+    void topicsAndGroupAreDerivedFromPrefixAndPipeline() {
+        Map<String, String> values = minimal();
+        values.put("topic.prefix", "acme");
+        values.put("pipeline.name", "staging-2");
+
+        PipelineConfig config = PipelineConfig.from(values);
+
+        assertThat(config.telemetryTopic()).isEqualTo("acme.telemetry.raw");
+        assertThat(config.enrichedTopic()).isEqualTo("acme.telemetry.enriched");
+        assertThat(config.alertsTopic()).isEqualTo("acme.alerts");
+        assertThat(config.deadLetterTopic()).isEqualTo("acme.telemetry.dlq");
+        assertThat(config.consumerGroupId()).isEqualTo("tributary-staging-2-telemetry");
+        assertThat(config.cdcTopicPattern().matcher("acme.cdc.public.devices").matches()).isTrue();
+        assertThat(config.cdcTopicPattern().matcher("fleet.cdc.public.devices").matches()).isFalse();
+        // The prefix is quoted: its dots are not wildcards.
+        assertThat(config.cdcTopicPattern().matcher("acmeXcdcXpublic.devices").matches()).isFalse();
+    }
+
+    @Test
+    void defaultsWithoutPrefix() {
+        PipelineConfig config = PipelineConfig.from(minimal());
+
+        assertThat(config.pipelineName()).isEqualTo("fleet");
+        assertThat(config.telemetryTopic()).isEqualTo("fleet.telemetry.raw");
+        assertThat(config.startingOffsets()).isEqualTo(PipelineConfig.StartingOffsets.EARLIEST);
+        assertThat(config.bounded()).isFalse();
+        assertThat(config.parallelism()).isEqualTo(2);
+        assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.headlightsMinDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.maxEventBytes()).isEqualTo(256 * 1024);
+        assertThat(config.lake().catalogType()).isEqualTo(LakeConfig.CatalogType.JDBC);
+        assertThat(config.lake().fileFormat()).isEqualTo(LakeConfig.FileFormat.ORC);
+        assertThat(config.lake().namespace()).isEqualTo("fleet");
+        assertThat(config.lake().telemetryTable()).isEqualTo("telemetry");
+    }
+
+    @Test
+    void explicitValuesWin() {
+        Map<String, String> values = minimal();
+        values.put("topic.prefix", "acme");
+        values.put("topic.alerts", "alerts-v2");
+        values.put("source.starting-offsets", "latest");
+        values.put("source.bounded", "TRUE");
+        values.put("catalog.type", "hadoop");
+        values.remove("catalog.uri");
+        values.put("lake.file-format", "parquet");
+        values.put("job.parallelism", " 4 ");
+        values.put("enrichment.max-wait", "PT30S");
+        values.put("rules.headlights.min-duration", "90s");
+
+        PipelineConfig config = PipelineConfig.from(values);
+
+        assertThat(config.alertsTopic()).isEqualTo("alerts-v2");
+        assertThat(config.telemetryTopic()).isEqualTo("acme.telemetry.raw");
+        assertThat(config.startingOffsets()).isEqualTo(PipelineConfig.StartingOffsets.LATEST);
+        assertThat(config.bounded()).isTrue();
+        assertThat(config.lake().catalogType()).isEqualTo(LakeConfig.CatalogType.HADOOP);
+        assertThat(config.lake().uri()).isNull();
+        assertThat(config.lake().fileFormat()).isEqualTo(LakeConfig.FileFormat.PARQUET);
+        assertThat(config.parallelism()).isEqualTo(4);
+        assertThat(config.enrichmentMaxWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.headlightsMinDuration()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void badDurationNamesKeyAndValue() {
+        assertThatThrownBy(() -> PipelineConfig.from(with("checkpoint.interval", "abc")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'checkpoint.interval'")
+                .hasMessageContaining("'abc'");
+    }
+
+    @Test
+    void zeroOrNegativeValuesAreRefusedWhereTheyMakeNoSense() {
+        assertThatThrownBy(() -> PipelineConfig.from(with("job.parallelism", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'job.parallelism'").hasMessageContaining("'0'").hasMessageContaining("positive integer");
+        assertThatThrownBy(() -> PipelineConfig.from(with("telemetry.max-event-bytes", "many")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'telemetry.max-event-bytes'").hasMessageContaining("'many'");
+        assertThatThrownBy(() -> PipelineConfig.from(with("checkpoint.interval", "0s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'checkpoint.interval'").hasMessageContaining("'0s'").hasMessageContaining("greater than zero");
+        assertThatThrownBy(() -> PipelineConfig.from(with("enrichment.max-wait", "PT-5S")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'enrichment.max-wait'").hasMessageContaining("'PT-5S'");
+        assertThat(PipelineConfig.from(with("watermark.out-of-orderness", "0s")).outOfOrderness()).isZero();
+    }
+
+    @Test
+    void unknownChoiceListsTheChoices() {
+        assertThatThrownBy(() -> PipelineConfig.from(with("catalog.type", "mongo")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'catalog.type'")
+                .hasMessageContaining("'mongo'")
+                .hasMessageContaining("jdbc, rest, hadoop");
+    }
+
+    @Test
+    void badBooleanAndPipelineNameAreRefused() {
+        assertThatThrownBy(() -> PipelineConfig.from(with("source.bounded", "yes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'source.bounded'").hasMessageContaining("'yes'");
+        assertThatThrownBy(() -> PipelineConfig.from(with("pipeline.name", "Fleet_1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'pipeline.name'").hasMessageContaining("'Fleet_1'");
+        assertThatThrownBy(() -> PipelineConfig.from(with("topic.cdc-pattern", "fleet.cdc.(")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'topic.cdc-pattern'");
+    }
+
+    @Test
+    void unknownKeyIsNamed() {
+        assertThatThrownBy(() -> PipelineConfig.from(with("kafka.bootstrap.servers", "broker:9092")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'kafka.bootstrap.servers'")
+                .hasMessageContaining("'broker:9092'")
+                .hasMessageContaining("kafka.bootstrap-servers");
+    }
+
+    @Test
+    void missingRequiredKeysAreNamed() {
+        Map<String, String> withoutServers = minimal();
+        withoutServers.remove("kafka.bootstrap-servers");
+        Map<String, String> blankServers = with("kafka.bootstrap-servers", "  ");
+        Map<String, String> restWithoutUri = with("catalog.type", "rest");
+        restWithoutUri.remove("catalog.uri");
+
+        assertThatThrownBy(() -> PipelineConfig.from(withoutServers))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'kafka.bootstrap-servers'");
+        assertThatThrownBy(() -> PipelineConfig.from(blankServers))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'kafka.bootstrap-servers'");
+        assertThatThrownBy(() -> PipelineConfig.from(restWithoutUri))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'catalog.uri'").hasMessageContaining("rest");
+    }
+
+    @Test
+    void kafkaPropertiesArePassedOnAndSecretsMaskedInDescription() {
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=\"hunter2\";";
+        Map<String, String> values = minimal();
+        values.put("kafka.property.sasl.jaas.config", jaas);
+        values.put("kafka.property.security.protocol", "SASL_SSL");
+
+        PipelineConfig config = PipelineConfig.from(values);
+        String description = config.describe();
+
+        assertThat(config.kafkaProperties())
+                .containsEntry("sasl.jaas.config", jaas)
+                .containsEntry("security.protocol", "SASL_SSL");
+        assertThat(description)
+                .contains("kafka.property.sasl.jaas.config = ******")
+                .contains("kafka.property.security.protocol = SASL_SSL")
+                .contains("kafka.bootstrap-servers = localhost:9092")
+                .doesNotContain("hunter2")
+                .doesNotContain("PlainLoginModule");
+    }
+
+    @Test
+    void configuredKafkaPropertiesCannotBeChangedAfterwards() {
+        PipelineConfig config = PipelineConfig.from(with("kafka.property.acks", "all"));
+
+        assertThatThrownBy(() -> config.kafkaProperties().put("acks", "0")).isInstanceOf(UnsupportedOperationException.class);
+    }
+}
