@@ -2,23 +2,18 @@ package dev.tributary.local;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reading whole topics back, and consumer lag: what the demo, the benchmarks and the tests check. */
+/** Reading whole topics back: what the demo, the benchmarks and the tests check. */
 public final class Topics {
     private Topics() {}
 
@@ -48,36 +43,6 @@ public final class Topics {
         long[] count = {0};
         readAll(bootstrapServers, topic, IsolationLevel.READ_COMMITTED, record -> count[0]++);
         return count[0];
-    }
-
-    /** End offsets summed over partitions (an upper bound on records; transaction markers count too). */
-    public static long endOffsets(Admin admin, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-        for (int p = 0; p < partitions; p++) {
-            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        long total = 0;
-        for (ListOffsetsResult.ListOffsetsResultInfo info : admin.listOffsets(request).all().get().values()) {
-            total += info.offset();
-        }
-        return total;
-    }
-
-    /** How far a consumer group's committed offsets trail the topic's end; -1 when it has committed nothing. */
-    public static long lag(Admin admin, String groupId, String topic) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-        if (committed.isEmpty()) {
-            return -1;
-        }
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        committed.keySet().stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> request.put(tp, OffsetSpec.latest()));
-        long lag = 0;
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> entry : admin.listOffsets(request).all().get().entrySet()) {
-            OffsetAndMetadata offset = committed.get(entry.getKey());
-            lag += Math.max(0, entry.getValue().offset() - (offset == null ? 0 : offset.offset()));
-        }
-        return lag;
     }
 
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, IsolationLevel isolation) {

@@ -78,6 +78,11 @@ public record SimulatorConfig(
                 lateFraction, invalidRecords, unknownDeviceReadings, nullKeyEvery, true, collectEventIds);
     }
 
+    public SimulatorConfig withoutNullKeys() {
+        return new SimulatorConfig(vehicles, events, ratePerSecond, seed, readingInterval, headlightsMinDuration, outOfOrderFraction,
+                lateFraction, invalidRecords, unknownDeviceReadings, 0, realTime, collectEventIds);
+    }
+
     public SimulatorConfig withDisorder(double outOfOrder, double late) {
         return new SimulatorConfig(vehicles, events, ratePerSecond, seed, readingInterval, headlightsMinDuration, outOfOrder,
                 late, invalidRecords, unknownDeviceReadings, nullKeyEvery, realTime, collectEventIds);

@@ -24,9 +24,13 @@ final class PipelineRuns {
     private final PipelineConfig config;
 
     PipelineRuns(LocalStack stack, PipelineConfig config) throws Exception {
+        this(stack, config, 4);
+    }
+
+    PipelineRuns(LocalStack stack, PipelineConfig config, int telemetryPartitions) throws Exception {
         this.stack = stack;
         this.config = config;
-        stack.createTopics(config, 4);
+        stack.createTopics(config, telemetryPartitions);
         List<LocalKafka.TopicSpec> cdc = new ArrayList<>();
         for (String table : Fleet.tables()) {
             cdc.add(LocalKafka.TopicSpec.of(Fleet.topic("fleet", table), 1));
