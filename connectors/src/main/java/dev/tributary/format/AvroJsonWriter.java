@@ -18,7 +18,9 @@ import org.apache.avro.generic.IndexedRecord;
  * inverse of {@link JsonAvroReader}. Stateless and thread-safe.
  */
 public final class AvroJsonWriter {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
 
     private AvroJsonWriter() {}
 

@@ -2,12 +2,17 @@ package dev.tributary.format;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,9 +20,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 
@@ -35,36 +42,43 @@ import org.apache.avro.specific.SpecificData;
  * class yields that class. Instances are immutable and thread-safe.
  */
 public final class JsonAvroReader {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Large events are refused by size before parsing; Jackson's own limits stay generous. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 * 1024 * 1024).build())
+            .build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    static {
-        // Large events are refused by size before parsing; keep Jackson's own limits generous.
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxStringLength(64 * 1024 * 1024)
-                .build());
-    }
-
     private final SpecificData model;
+    private final Map<Schema, Constructor<?>> constructors = new ConcurrentHashMap<>();
 
     public JsonAvroReader(SpecificData model) {
         this.model = requireNonNull(model, "model is null");
     }
 
-    /** Parses bytes as one JSON document and reads it as {@code schema}. */
+    /**
+     * Parses bytes as one JSON document and reads it as {@code schema}, in one pass over the
+     * tokens (no tree is built). A field that appears twice in one object is refused.
+     */
     @SuppressWarnings("unchecked")
     public <T extends IndexedRecord> T read(byte[] json, Schema schema) throws InvalidRecordException {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(json);
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw new InvalidRecordException("", "empty message");
+            }
+            Object value = readStreamed(parser, token, schema, "");
+            if (parser.nextToken() != null) {
+                throw new InvalidRecordException("", "malformed JSON: more content after the end of the document");
+            }
+            return (T) value;
+        } catch (JsonProcessingException e) {
+            throw new InvalidRecordException("", "malformed JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new InvalidRecordException("", "malformed JSON: " + firstLine(e.getMessage()));
+            throw new InvalidRecordException("", "unreadable: " + firstLine(e.getMessage()));
         }
-        if (node == null || node.isMissingNode()) {
-            throw new InvalidRecordException("", "empty message");
-        }
-        return (T) read(node, schema);
     }
 
     /** Reads an already parsed JSON node as {@code schema}. */
@@ -74,6 +88,236 @@ public final class JsonAvroReader {
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    private Object readStreamed(JsonParser parser, JsonToken token, Schema schema, String path) throws IOException, InvalidRecordException {
+        if (token == JsonToken.VALUE_NULL) {
+            if (isNullable(schema)) {
+                return null;
+            }
+            throw new InvalidRecordException(path, "null in required field");
+        }
+        switch (schema.getType()) {
+            case RECORD:
+                return readRecordStreamed(parser, token, schema, path);
+            case UNION: {
+                List<Schema> branches = schema.getTypes();
+                if (branches.size() == 2 && isNullable(schema)) {
+                    Schema branch = branches.get(0).getType() == Schema.Type.NULL ? branches.get(1) : branches.get(0);
+                    return readStreamed(parser, token, branch, path);
+                }
+                // Other unions need to try branches: read the value as a tree first.
+                return readValue(MAPPER.readTree(parser), schema, path);
+            }
+            case ARRAY: {
+                expectToken(token == JsonToken.START_ARRAY, token, "array", path);
+                List<Object> list = new ArrayList<>();
+                String itemPath = path + "[]";
+                JsonToken next;
+                while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
+                    list.add(readStreamed(parser, next, schema.getElementType(), itemPath));
+                }
+                return list;
+            }
+            case MAP: {
+                expectToken(token == JsonToken.START_OBJECT, token, "map", path);
+                Map<String, Object> map = new LinkedHashMap<>();
+                String valuePath = path + "{}";
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = parser.currentName();
+                    map.put(key, readStreamed(parser, parser.nextToken(), schema.getValueType(), valuePath));
+                }
+                return map;
+            }
+            case STRING:
+                expectToken(token == JsonToken.VALUE_STRING, token, "string", path);
+                return parser.getText();
+            case ENUM: {
+                expectToken(token == JsonToken.VALUE_STRING, token, "string", path);
+                String symbol = parser.getText();
+                if (!schema.hasEnumSymbol(symbol)) {
+                    throw new InvalidRecordException(path, "unknown symbol '" + symbol + "', expected one of " + schema.getEnumSymbols());
+                }
+                return model.createEnum(symbol, schema);
+            }
+            case BOOLEAN:
+                expectToken(token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE, token, "boolean", path);
+                return token == JsonToken.VALUE_TRUE;
+            case INT:
+                expectToken(token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT, token, "int", path);
+                return parser.getIntValue();
+            case LONG:
+                if (isTimestampMillis(schema)) {
+                    if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                        return Instant.ofEpochMilli(parser.getLongValue());
+                    }
+                    if (token == JsonToken.VALUE_STRING) {
+                        return parseInstant(parser.getText(), path);
+                    }
+                    throw new InvalidRecordException(path, "wrong type: expected timestamp, found " + describe(token));
+                }
+                expectToken(token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER, token, "long", path);
+                return parser.getLongValue();
+            case FLOAT:
+                expectToken(token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT, token, "float", path);
+                return parser.getFloatValue();
+            case DOUBLE:
+                expectToken(token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT, token, "double", path);
+                return parser.getDoubleValue();
+            default:
+                throw new InvalidRecordException(path, "unsupported schema type " + schema.getType());
+        }
+    }
+
+    private Object readRecordStreamed(JsonParser parser, JsonToken token, Schema schema, String path) throws IOException, InvalidRecordException {
+        expectToken(token == JsonToken.START_OBJECT, token, "object", path);
+        IndexedRecord record = newRecord(schema);
+        List<Schema.Field> fields = schema.getFields();
+        boolean[] present = new boolean[fields.size()];
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            Schema.Field field = schema.getField(name);
+            JsonToken valueToken = parser.nextToken();
+            String fieldPath = path.isEmpty() ? name : path + "." + name;
+            if (field == null) {
+                parser.skipChildren();
+                continue;
+            }
+            if (present[field.pos()]) {
+                throw new InvalidRecordException(fieldPath, "malformed JSON: duplicate field");
+            }
+            present[field.pos()] = true;
+            record.put(field.pos(), readStreamed(parser, valueToken, field.schema(), fieldPath));
+        }
+        for (Schema.Field field : fields) {
+            if (!present[field.pos()]) {
+                record.put(field.pos(), absent(field, path));
+            }
+        }
+        return record;
+    }
+
+    /** The value of a field the JSON leaves out: its default, null if it may be null, or an error. */
+    private Object absent(Schema.Field field, String path) throws InvalidRecordException {
+        if (field.hasDefaultValue()) {
+            // A copy: the model caches one default object per field, shared by every reader.
+            return model.deepCopy(field.schema(), model.getDefaultValue(field));
+        }
+        if (isNullable(field.schema())) {
+            return null;
+        }
+        throw new InvalidRecordException(path.isEmpty() ? field.name() : path + "." + field.name(), "missing required field");
+    }
+
+    /** A new record of the schema's generated class (or a generic record), without reflection's access checks each time. */
+    private IndexedRecord newRecord(Schema schema) throws InvalidRecordException {
+        Constructor<?> constructor = constructors.computeIfAbsent(schema, this::constructorFor);
+        if (constructor == GENERIC) {
+            return new GenericData.Record(schema);
+        }
+        try {
+            return (IndexedRecord) constructor.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new InvalidRecordException("", "cannot create a " + schema.getFullName() + ": " + e);
+        }
+    }
+
+    private static final Constructor<?> GENERIC = GenericData.Record.class.getConstructors()[0];
+
+    private Constructor<?> constructorFor(Schema schema) {
+        Class<?> type = model.getClass(schema);
+        if (type == null || !IndexedRecord.class.isAssignableFrom(type)) {
+            return GENERIC;
+        }
+        try {
+            Constructor<?> constructor = type.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return constructor;
+        } catch (NoSuchMethodException e) {
+            return GENERIC;
+        }
+    }
+
+    static Instant parseInstant(String text, String path) throws InvalidRecordException {
+        Instant fast = parseUtcMillis(text);
+        if (fast != null) {
+            return fast;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRecordException(path, "invalid timestamp '" + text + "', expected an ISO-8601 instant or epoch milliseconds");
+        }
+    }
+
+    /**
+     * The common shape {@code 2026-11-23T21:11:09.172Z} (what Instant's toString writes), parsed
+     * without a DateTimeFormatter; null for any other shape, which Instant.parse then handles.
+     */
+    private static Instant parseUtcMillis(String text) {
+        int length = text.length();
+        if ((length != 20 && length != 24) || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(length - 1) != 'Z'
+                || (length == 24 && text.charAt(19) != '.')) {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 2);
+        int day = digits(text, 8, 2);
+        int hour = digits(text, 11, 2);
+        int minute = digits(text, 14, 2);
+        int second = digits(text, 17, 2);
+        int millis = length == 24 ? digits(text, 20, 3) : 0;
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || millis < 0) {
+            return null;
+        }
+        try {
+            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+            return Instant.ofEpochMilli(((epochDay * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static int digits(String text, int start, int count) {
+        int value = 0;
+        for (int i = start; i < start + count; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    private static void expectToken(boolean ok, JsonToken token, String expected, String path) throws InvalidRecordException {
+        if (!ok) {
+            throw new InvalidRecordException(path, "wrong type: expected " + expected + ", found " + describe(token));
+        }
+    }
+
+    private static String describe(JsonToken token) {
+        switch (token) {
+            case START_OBJECT:
+                return "object";
+            case START_ARRAY:
+                return "array";
+            case VALUE_STRING:
+                return "string";
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "boolean";
+            case VALUE_NULL:
+                return "null";
+            case VALUE_NUMBER_INT:
+                return "integer";
+            case VALUE_NUMBER_FLOAT:
+                return "number";
+            default:
+                return token.name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private Object readValue(JsonNode node, Schema schema, String path) throws InvalidRecordException {
@@ -139,20 +383,13 @@ public final class JsonAvroReader {
 
     private Object readRecord(JsonNode node, Schema schema, String path) throws InvalidRecordException {
         expect(node.isObject(), node, "object", path);
-        IndexedRecord record = (IndexedRecord) model.newRecord(null, schema);
+        IndexedRecord record = newRecord(schema);
         for (Schema.Field field : schema.getFields()) {
             String fieldPath = path.isEmpty() ? field.name() : path + "." + field.name();
             JsonNode child = node.get(field.name());
             Object value;
             if (child == null) {
-                if (field.hasDefaultValue()) {
-                    // A copy: the model caches one default object per field, shared by every reader.
-                    value = model.deepCopy(field.schema(), model.getDefaultValue(field));
-                } else if (isNullable(field.schema())) {
-                    value = null;
-                } else {
-                    throw new InvalidRecordException(fieldPath, "missing required field");
-                }
+                value = absent(field, path);
             } else {
                 value = readRequired(child, field.schema(), fieldPath);
             }
@@ -199,11 +436,7 @@ public final class JsonAvroReader {
             return Instant.ofEpochMilli(node.longValue());
         }
         if (node.isTextual()) {
-            try {
-                return Instant.parse(node.textValue());
-            } catch (DateTimeParseException e) {
-                throw new InvalidRecordException(path, "invalid timestamp '" + node.textValue() + "', expected an ISO-8601 instant or epoch milliseconds");
-            }
+            return parseInstant(node.textValue(), path);
         }
         throw new InvalidRecordException(path, "wrong type: expected timestamp, found " + describe(node));
     }

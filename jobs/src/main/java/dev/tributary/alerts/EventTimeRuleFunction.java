@@ -10,8 +10,6 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -26,7 +24,10 @@ import org.apache.flink.util.Collector;
 /**
  * Runs {@link HeadlightsRule} per vehicle in event time. Readings are buffered until the
  * watermark passes them, then applied in event-time order (and by sequence within one
- * millisecond), so out-of-order arrival inside the watermark's bound changes nothing.
+ * millisecond), so out-of-order arrival inside the watermark's bound changes nothing. A key
+ * keeps one small list and one timer for its buffer (not one per reading), plus a timer at the
+ * deadline of an occurrence in progress; whichever fires, everything the watermark has passed
+ * is applied in order, with the deadline checked between readings.
  * A reading that arrives behind the watermark is late: it still reaches the lake and the
  * enriched topic, but the rule skips it (counted in the {@code lateReadingsSkipped} metric).
  *
@@ -38,7 +39,8 @@ import org.apache.flink.util.Collector;
  */
 public final class EventTimeRuleFunction extends KeyedProcessFunction<String, EnrichedTelemetry, Alert> implements CheckpointedFunction {
     private final HeadlightsRule rule;
-    private transient MapState<Long, List<HeadlightsRule.Observation>> buffer;
+    private transient ValueState<List<HeadlightsRule.Observation>> buffer;
+    private transient ValueState<Long> bufferTimer;
     private transient ValueState<HeadlightsRule.Occurrence> occurrence;
     private transient Counter lateReadings;
     private transient Counter alertsRaised;
@@ -51,8 +53,9 @@ public final class EventTimeRuleFunction extends KeyedProcessFunction<String, En
 
     @Override
     public void open(OpenContext openContext) {
-        buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>("buffer", TypeInformation.of(Long.class),
+        buffer = getRuntimeContext().getState(new ValueStateDescriptor<>("buffer",
                 new ListTypeInfo<>(TypeInformation.of(HeadlightsRule.Observation.class))));
+        bufferTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("buffer-timer", Long.class));
         occurrence = getRuntimeContext().getState(new ValueStateDescriptor<>("occurrence", TypeInformation.of(HeadlightsRule.Occurrence.class)));
         lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadingsSkipped");
         alertsRaised = getRuntimeContext().getMetricGroup().counter("alertsRaised");
@@ -80,22 +83,39 @@ public final class EventTimeRuleFunction extends KeyedProcessFunction<String, En
             lateReadings.inc();
             return;
         }
-        List<HeadlightsRule.Observation> atTime = buffer.get(eventTime);
-        if (atTime == null) {
-            atTime = new ArrayList<>(1);
-            context.timerService().registerEventTimeTimer(eventTime);
+        List<HeadlightsRule.Observation> buffered = buffer.value();
+        if (buffered == null) {
+            buffered = new ArrayList<>(4);
         }
-        atTime.add(HeadlightsRule.observe(reading));
-        buffer.put(eventTime, atTime);
+        buffered.add(HeadlightsRule.observe(reading));
+        buffer.update(buffered);
+        Long timer = bufferTimer.value();
+        if (timer == null || eventTime < timer) {
+            // An earlier timer left registered just fires with nothing to do.
+            context.timerService().registerEventTimeTimer(eventTime);
+            bufferTimer.update(eventTime);
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<Alert> out) throws Exception {
+        long watermark = context.timerService().currentWatermark();
+        // When a bounded input ends, time stops at the newest reading seen, not at the end of time.
+        long now = watermark == Long.MAX_VALUE ? Math.min(watermark, newestEventTime) : watermark;
         HeadlightsRule.Occurrence current = occurrence.value();
-        List<HeadlightsRule.Observation> atTime = buffer.get(timestamp);
-        if (atTime != null) {
-            atTime.sort(Comparator.comparingLong(HeadlightsRule.Observation::sequence));
-            for (HeadlightsRule.Observation observation : atTime) {
+        List<HeadlightsRule.Observation> buffered = buffer.value();
+        if (buffered != null) {
+            List<HeadlightsRule.Observation> ready = new ArrayList<>(buffered.size());
+            List<HeadlightsRule.Observation> waiting = new ArrayList<>();
+            for (HeadlightsRule.Observation observation : buffered) {
+                (observation.eventTimeMillis() <= watermark ? ready : waiting).add(observation);
+            }
+            ready.sort(Comparator.comparingLong(HeadlightsRule.Observation::eventTimeMillis).thenComparingLong(HeadlightsRule.Observation::sequence));
+            for (HeadlightsRule.Observation observation : ready) {
+                // The deadline counts if it passed before this reading; a reading exactly at it wins.
+                HeadlightsRule.Step due = rule.onTime(current, observation.eventTimeMillis() - 1);
+                current = due.next();
+                emit(due.alert(), out);
                 HeadlightsRule.Occurrence before = current;
                 HeadlightsRule.Step step = rule.onObservation(current, observation);
                 current = step.next();
@@ -104,10 +124,17 @@ public final class EventTimeRuleFunction extends KeyedProcessFunction<String, En
                     context.timerService().registerEventTimeTimer(rule.deadline(current));
                 }
             }
-            buffer.remove(timestamp);
+            if (waiting.isEmpty()) {
+                buffer.clear();
+                bufferTimer.clear();
+            } else {
+                buffer.update(waiting);
+                long next = waiting.stream().mapToLong(HeadlightsRule.Observation::eventTimeMillis).min().getAsLong();
+                context.timerService().registerEventTimeTimer(next);
+                bufferTimer.update(next);
+            }
         }
-        boolean endOfInput = context.timerService().currentWatermark() == Long.MAX_VALUE;
-        HeadlightsRule.Step step = rule.onTime(current, endOfInput ? Math.min(timestamp, newestEventTime) : timestamp);
+        HeadlightsRule.Step step = rule.onTime(current, now);
         current = step.next();
         emit(step.alert(), out);
         if (current == null) {
