@@ -130,6 +130,18 @@ public final class TelemetryBenchmark {
             figures.put("enrich_detect_eps", round(enrich));
             out.printf("enrich_detect_eps      %,12.0f  (+ two keyed joins with CDC state and the event-time rule)%n", enrich);
 
+            PipelineConfig lakeConfig = withGroup(stack, config, "lake");
+            double lakeOnly = report.produced() / runFlink(stack, env -> {
+                TelemetryJob.configure(env, lakeConfig);
+                TelemetryJob job = new TelemetryJob(lakeConfig);
+                job.ensureLakeTable();
+                SingleOutputStreamOperator<dev.tributary.schemas.telemetry.EnrichedTelemetry> enriched = job.enrich(job.readings(env), job.changes(env));
+                job.detect(enriched).sinkTo(new DiscardingSink<>());
+                job.writeLake(enriched);
+            }, "lake");
+            figures.put("enrich_detect_lake_eps", round(lakeOnly));
+            out.printf("enrich_detect_lake_eps %,12.0f  (+ Iceberg ORC append only, committed; in a table of its own)%n", lakeOnly);
+
             PipelineConfig pipelineConfig = withGroup(stack, config, "pipeline");
             double pipelineSeconds = runFlink(stack, env -> {
                 TelemetryJob.configure(env, pipelineConfig);
@@ -231,7 +243,8 @@ public final class TelemetryBenchmark {
 
     private PipelineConfig withGroup(LocalStack stack, PipelineConfig config, String name) {
         return stack.pipelineConfig(Map.of("source.bounded", "true", "checkpoint.interval", "2s",
-                "source.group-id", "bench-" + name, "pipeline.name", "bench-" + name));
+                "source.group-id", "bench-" + name, "pipeline.name", "bench-" + name,
+                "lake.telemetry-table", name.equals("pipeline") ? "telemetry" : "telemetry_bench_" + name));
     }
 
     interface JobBody {

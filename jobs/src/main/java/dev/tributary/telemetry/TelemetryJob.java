@@ -83,14 +83,7 @@ public final class TelemetryJob {
         DataStream<EnrichedTelemetry> enriched = enrich(readings, changes);
         DataStream<Alert> alerts = detect(enriched);
 
-        DataStream<RowData> rows = enriched
-                .map(AvroRowData::convert, FlinkCompatibilityUtil.toTypeInfo(FlinkSchemaUtil.convert(TelemetryTable.schema())))
-                .uid("lake-rows")
-                .name("to lake rows");
-        FlinkSink.forRowData(rows)
-                .tableLoader(TableLoader.fromCatalog(Catalogs.loader(config.lake()), TelemetryTable.identifier(config.lake())))
-                .uidPrefix("lake-telemetry")
-                .append();
+        writeLake(enriched);
         enriched.sinkTo(kafkaSink(new EnrichedSerializer(config.enrichedTopic()), DeliveryGuarantee.EXACTLY_ONCE, "enriched"))
                 .uid("sink-enriched")
                 .name("enriched topic");
@@ -102,6 +95,18 @@ public final class TelemetryJob {
                 .sinkTo(kafkaSink(new DeadLetterSerializer(config.deadLetterTopic()), DeliveryGuarantee.EXACTLY_ONCE, "dlq"))
                 .uid("sink-dlq")
                 .name("dead-letter topic");
+    }
+
+    /** Appends the enriched readings to the lake table, committing with checkpoints. */
+    public void writeLake(DataStream<EnrichedTelemetry> enriched) {
+        DataStream<RowData> rows = enriched
+                .map(AvroRowData::convert, FlinkCompatibilityUtil.toTypeInfo(FlinkSchemaUtil.convert(TelemetryTable.schema())))
+                .uid("lake-rows")
+                .name("to lake rows");
+        FlinkSink.forRowData(rows)
+                .tableLoader(TableLoader.fromCatalog(Catalogs.loader(config.lake()), TelemetryTable.identifier(config.lake())))
+                .uidPrefix("lake-telemetry")
+                .append();
     }
 
     public void ensureLakeTable() {
@@ -201,12 +206,16 @@ public final class TelemetryJob {
     }
 
     private <T> KafkaSink<T> kafkaSink(org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, DeliveryGuarantee guarantee, String name) {
-        Properties producer = kafkaProperties();
+        // Defaults the user's kafka.property.* settings may override.
+        Properties producer = new Properties();
         // Dead letters keep events up to the raw topic's own limit and more.
         producer.setProperty("max.request.size", Integer.toString(8 * 1024 * 1024));
         producer.setProperty("transaction.timeout.ms", "900000");
         producer.setProperty("compression.type", "lz4");
+        // Alerts leave at once; the transactional outputs batch (they are visible at checkpoints anyway).
         producer.setProperty("linger.ms", guarantee == DeliveryGuarantee.AT_LEAST_ONCE ? "0" : "20");
+        producer.setProperty("batch.size", Integer.toString(256 * 1024));
+        producer.putAll(kafkaProperties());
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.bootstrapServers())
                 .setKafkaProducerConfig(producer)
