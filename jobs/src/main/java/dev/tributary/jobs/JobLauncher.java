@@ -45,6 +45,7 @@ public final class JobLauncher {
         PipelineConfig config = configFile == null
                 ? PipelineConfig.from(overrides)
                 : PipelineConfig.fromFile(requireFile(configFile), overrides);
+        System.out.println("Starting job '" + job + "' with:\n" + config.describe());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         switch (job) {
             case "telemetry":
