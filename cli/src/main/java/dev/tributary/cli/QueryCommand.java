@@ -32,7 +32,7 @@ final class QueryCommand implements Callable<Integer> {
         if (!lake.exists()) {
             throw new ConfigException("--lake-dir", lakeDirectory.toString(), "no lake there (no catalog.db); run ./tributary demo first");
         }
-        try (LakeQuery query = new LakeQuery(lake.configuration(), namespace)) {
+        try (LakeQuery query = new LakeQuery(lake.lakeConfig(namespace))) {
             query.run(sql, outputFormat, System.out);
         }
         return 0;

@@ -75,12 +75,18 @@ public final class DemoRunner {
             StreamExecutionEnvironment env = stack.flink().newEnvironment();
             TelemetryJob.configure(env, config);
             new TelemetryJob(config).build(env);
+            // The lake may hold earlier runs: this run counts what it adds.
+            TableIdentifier table = TelemetryTable.identifier(config.lake());
+            Long startSnapshot = lake.currentSnapshotId(table);
+            long rowsBefore = lake.committedRecords(table);
+            if (rowsBefore > 0) {
+                out.printf("The lake already holds %,d telemetry rows from earlier runs; this run adds to them.%n", rowsBefore);
+            }
             JobID job = stack.flink().submit(env, TelemetryJob.NAME);
             stack.flink().awaitRunning(job, Duration.ofMinutes(2));
             out.printf("Telemetry job %s running; Flink web UI: %s%n", job, stack.flink().webUi());
 
             CompletableFuture<SimulationReport> simulation = CompletableFuture.supplyAsync(() -> simulator.run(producer, config.telemetryTopic(), now));
-            TableIdentifier table = TelemetryTable.identifier(config.lake());
             Progress progress = new Progress(out, started);
             long deadline = System.nanoTime() + timeout.toNanos();
             SimulationReport report = null;
@@ -90,7 +96,7 @@ public final class DemoRunner {
                 if (report == null && simulation.isDone()) {
                     report = simulation.join();
                 }
-                lakeRows = lake.committedRecords(table);
+                lakeRows = lake.committedRecords(table) - rowsBefore;
                 JobStatus status = stack.flink().status(job);
                 long deadLetters = Topics.countCommitted(stack.kafka().bootstrapServers(), config.deadLetterTopic());
                 progress.print(simulator.sent(), lakeRows, deadLetters, alerts.raisedByType().values().stream().mapToLong(Long::longValue).sum(), status);
@@ -114,7 +120,7 @@ public final class DemoRunner {
             Thread.sleep(1000);
             stack.flink().cancel(job);
 
-            LakeInspector.Counts counts = lake.count(table, "event_id");
+            LakeInspector.Counts counts = lake.count(table, "event_id", startSnapshot);
             long enriched = Topics.countCommitted(stack.kafka().bootstrapServers(), config.enrichedTopic());
             long deadLetters = Topics.countCommitted(stack.kafka().bootstrapServers(), config.deadLetterTopic());
             double seconds = (System.nanoTime() - started) / 1e9;

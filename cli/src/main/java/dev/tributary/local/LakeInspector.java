@@ -4,7 +4,6 @@ import dev.tributary.config.LakeConfig;
 import dev.tributary.lake.Catalogs;
 import java.io.IOException;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -14,38 +13,87 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 
-/** Reads what is really in a lake table: rows read back from the data files, not counters. */
+/**
+ * Reads what is really in a lake table: rows read back from the data files, not counters.
+ *
+ * <p>Each look opens the catalog afresh and closes it: a catalog connection kept open on
+ * SQLite may keep an old read snapshot (or, without WAL, a lock that holds the committer back).
+ */
 public final class LakeInspector implements AutoCloseable {
-    private final Catalog catalog;
+    private final LakeConfig lake;
 
     public LakeInspector(LakeConfig lake) {
-        this.catalog = Catalogs.open(lake);
+        this.lake = lake;
     }
 
-    public boolean exists(TableIdentifier table) {
-        return catalog.tableExists(table);
+    private interface Look<T> {
+        T apply(Catalog catalog) throws IOException;
+    }
+
+    private <T> T look(Look<T> look) throws IOException {
+        Catalog catalog = Catalogs.open(lake);
+        try {
+            return look.apply(catalog);
+        } finally {
+            if (catalog instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    // reading is done; nothing to keep
+                }
+            }
+        }
+    }
+
+    public boolean exists(TableIdentifier table) throws IOException {
+        return look(catalog -> catalog.tableExists(table));
     }
 
     /** The row count the current snapshot's summary claims (cheap; for progress only). */
-    public long committedRecords(TableIdentifier table) {
-        if (!catalog.tableExists(table)) {
-            return 0;
-        }
-        Table loaded = catalog.loadTable(table);
-        Snapshot snapshot = loaded.currentSnapshot();
-        if (snapshot == null) {
-            return 0;
-        }
-        String total = snapshot.summary().get("total-records");
-        return total == null ? 0 : Long.parseLong(total);
+    public long committedRecords(TableIdentifier table) throws IOException {
+        return look(catalog -> {
+            if (!catalog.tableExists(table)) {
+                return 0L;
+            }
+            Snapshot snapshot = catalog.loadTable(table).currentSnapshot();
+            String total = snapshot == null ? null : snapshot.summary().get("total-records");
+            return total == null ? 0L : Long.parseLong(total);
+        });
+    }
+
+    /** The current snapshot's id, or null for a table without one (or no table). */
+    public Long currentSnapshotId(TableIdentifier table) throws IOException {
+        return look(catalog -> {
+            if (!catalog.tableExists(table)) {
+                return null;
+            }
+            Snapshot snapshot = catalog.loadTable(table).currentSnapshot();
+            return snapshot == null ? null : snapshot.snapshotId();
+        });
     }
 
     /** Reads every row of the table's current snapshot and counts them and their distinct values of {@code column}. */
     public Counts count(TableIdentifier table, String column) throws IOException {
-        Table loaded = catalog.loadTable(table);
+        return count(table, column, null);
+    }
+
+    /**
+     * Like {@link #count(TableIdentifier, String)}, over the rows appended after snapshot
+     * {@code afterSnapshotId} only (all rows when it is null): what one run added to a lake
+     * that earlier runs wrote to.
+     */
+    public Counts count(TableIdentifier table, String column, Long afterSnapshotId) throws IOException {
+        return look(catalog -> count(catalog.loadTable(table), column, afterSnapshotId));
+    }
+
+    private static Counts count(Table loaded, String column, Long afterSnapshotId) throws IOException {
         long rows = 0;
         Set<Object> distinct = new HashSet<>();
-        try (CloseableIterable<Record> records = IcebergGenerics.read(loaded).select(column).build()) {
+        IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(loaded).select(column);
+        if (afterSnapshotId != null) {
+            scan = scan.appendsAfter(afterSnapshotId);
+        }
+        try (CloseableIterable<Record> records = scan.build()) {
             for (Record record : records) {
                 rows++;
                 distinct.add(record.getField(column));
@@ -54,20 +102,14 @@ public final class LakeInspector implements AutoCloseable {
         return new Counts(rows, distinct.size(), distinct);
     }
 
-    public Table load(TableIdentifier table) {
-        return catalog.loadTable(table);
-    }
-
-    public Map<String, String> currentSummary(TableIdentifier table) {
-        Snapshot snapshot = catalog.loadTable(table).currentSnapshot();
-        return snapshot == null ? Map.of() : snapshot.summary();
+    /** The table as it is now (its metadata; data files are read when scanned). */
+    public Table load(TableIdentifier table) throws IOException {
+        return look(catalog -> catalog.loadTable(table));
     }
 
     @Override
-    public void close() throws Exception {
-        if (catalog instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
+    public void close() {
+        // Nothing is held between looks.
     }
 
     /** Rows read, and the distinct values of one column among them. */

@@ -52,6 +52,14 @@ public record LocalLake(Path directory) {
         return values;
     }
 
+    /** This lake's catalog and table settings, as a pipeline reads them. */
+    public dev.tributary.config.LakeConfig lakeConfig(String namespace) {
+        Map<String, String> values = new LinkedHashMap<>(placeholderConfiguration());
+        values.putAll(configuration());
+        values.put("lake.namespace", namespace);
+        return dev.tributary.config.PipelineConfig.from(values).lake();
+    }
+
     /** The pipeline configuration keys that point a job at this lake. */
     public Map<String, String> configuration() {
         Map<String, String> values = new LinkedHashMap<>();

@@ -3,11 +3,14 @@ package dev.tributary.query;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.config.ConfigException;
+import dev.tributary.config.LakeConfig;
+import dev.tributary.lake.Catalogs;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -36,25 +39,24 @@ public final class LakeQuery implements AutoCloseable {
 
     private final TableEnvironment tables;
 
-    /** @param catalog the pipeline's {@code catalog.*} keys ({@code catalog.type}, {@code catalog.uri}, {@code catalog.warehouse}) */
-    public LakeQuery(Map<String, String> catalog, String namespace) {
+    public LakeQuery(LakeConfig lake) {
         Configuration configuration = new Configuration();
         configuration.set(RestOptions.BIND_PORT, "0");
         tables = TableEnvironment.create(EnvironmentSettings.newInstance().inBatchMode().withConfiguration(configuration).build());
-        String type = catalog.get("catalog.type");
-        StringBuilder ddl = new StringBuilder("CREATE CATALOG lake WITH ('type'='iceberg'");
-        if ("jdbc".equals(type)) {
-            ddl.append(", 'catalog-impl'='org.apache.iceberg.jdbc.JdbcCatalog', 'jdbc.schema-version'='V1'");
+        Map<String, String> properties = new TreeMap<>(Catalogs.properties(lake));
+        properties.put("type", "iceberg");
+        String implementation = Catalogs.implementation(lake);
+        if (implementation != null) {
+            properties.put("catalog-impl", implementation);
         } else {
-            ddl.append(", 'catalog-type'='").append(type).append("'");
+            properties.put("catalog-type", lake.catalogType().name().toLowerCase(java.util.Locale.ROOT));
         }
-        if (catalog.get("catalog.uri") != null) {
-            ddl.append(", 'uri'='").append(catalog.get("catalog.uri").replace("'", "''")).append("'");
-        }
-        ddl.append(", 'warehouse'='").append(catalog.get("catalog.warehouse").replace("'", "''")).append("')");
-        tables.executeSql(ddl.toString());
+        String options = properties.entrySet().stream()
+                .map(entry -> "'" + entry.getKey() + "'='" + entry.getValue().replace("'", "''") + "'")
+                .collect(Collectors.joining(", "));
+        tables.executeSql("CREATE CATALOG lake WITH (" + options + ")");
         tables.useCatalog("lake");
-        tables.useDatabase(namespace);
+        tables.useDatabase(lake.namespace());
     }
 
     /** Runs one statement and returns its rows (for tests and tools). */

@@ -206,7 +206,7 @@ class TelemetryEndToEndTest {
                     .filter(path -> !path.getFileName().toString().startsWith(".")).toList();
             assertThat(dataFiles).isNotEmpty().allMatch(path -> path.toString().endsWith(".orc"));
         }
-        try (LakeQuery query = new LakeQuery(stack.lake().configuration(), config.lake().namespace())) {
+        try (LakeQuery query = new LakeQuery(config.lake())) {
             List<Row> rows = query.rows("SELECT count(*), count(DISTINCT event_id), count(DISTINCT device_id) FROM telemetry");
             assertThat(rows).hasSize(1);
             assertThat(((Number) rows.get(0).getField(0)).longValue()).isEqualTo(EVENTS);
@@ -219,7 +219,7 @@ class TelemetryEndToEndTest {
     void theNotebookQueriesAnswerOnTheLake() throws Exception {
         List<String> statements = NotebookSql.statements(Path.of("..", "notebooks", "sql"));
         assertThat(statements).hasSizeGreaterThanOrEqualTo(4);
-        try (LakeQuery query = new LakeQuery(stack.lake().configuration(), config.lake().namespace())) {
+        try (LakeQuery query = new LakeQuery(config.lake())) {
             for (String statement : statements) {
                 assertThat(query.rows(statement)).as(statement).isNotEmpty();
             }

@@ -17,7 +17,7 @@ public final class Catalogs {
         Configuration hadoop = new Configuration();
         switch (lake.catalogType()) {
             case JDBC:
-                return CatalogLoader.custom(lake.catalogName(), properties, hadoop, "org.apache.iceberg.jdbc.JdbcCatalog");
+                return CatalogLoader.custom(lake.catalogName(), properties, hadoop, implementation(lake));
             case REST:
                 return CatalogLoader.rest(lake.catalogName(), hadoop, properties);
             case HADOOP:
@@ -36,8 +36,18 @@ public final class Catalogs {
         }
         if (lake.catalogType() == LakeConfig.CatalogType.JDBC) {
             properties.put("jdbc.schema-version", "V1");
+            if (lake.uri().startsWith("jdbc:sqlite:")) {
+                // Readers (queries, progress) must not lock out the committer, nor one committer another.
+                properties.put("jdbc.journal_mode", "WAL");
+                properties.put("jdbc.busy_timeout", "30000");
+            }
         }
         return properties;
+    }
+
+    /** The implementation class Flink SQL's {@code CREATE CATALOG ... WITH ('catalog-impl'=...)} takes, or null for a built-in type. */
+    public static String implementation(LakeConfig lake) {
+        return lake.catalogType() == LakeConfig.CatalogType.JDBC ? "org.apache.iceberg.jdbc.JdbcCatalog" : null;
     }
 
     public static Catalog open(LakeConfig lake) {
