@@ -54,37 +54,123 @@ public record SimulatorConfig(
     }
 
     public SimulatorConfig withRate(double rate) {
-        return new SimulatorConfig(vehicles, events, rate, seed, readingInterval, headlightsMinDuration, outOfOrderFraction,
-                lateFraction, invalidRecords, unknownDeviceReadings, nullKeyEvery, realTime, collectEventIds);
+        return toBuilder().ratePerSecond(rate).build();
     }
 
     public SimulatorConfig withCollectedIds() {
-        return new SimulatorConfig(vehicles, events, ratePerSecond, seed, readingInterval, headlightsMinDuration, outOfOrderFraction,
-                lateFraction, invalidRecords, unknownDeviceReadings, nullKeyEvery, realTime, true);
+        return toBuilder().collectEventIds(true).build();
     }
 
     public SimulatorConfig withHeadlightsMinDuration(Duration duration) {
-        return new SimulatorConfig(vehicles, events, ratePerSecond, seed, readingInterval, duration, outOfOrderFraction,
-                lateFraction, invalidRecords, unknownDeviceReadings, nullKeyEvery, realTime, collectEventIds);
+        return toBuilder().headlightsMinDuration(duration).build();
     }
 
     public SimulatorConfig withBadInput(int invalid, int unknownDevices) {
-        return new SimulatorConfig(vehicles, events, ratePerSecond, seed, readingInterval, headlightsMinDuration, outOfOrderFraction,
-                lateFraction, invalid, unknownDevices, nullKeyEvery, realTime, collectEventIds);
+        return toBuilder().invalidRecords(invalid).unknownDeviceReadings(unknownDevices).build();
     }
 
+    /** Event time follows the wall clock, one reading per device per {@code interval}. */
     public SimulatorConfig withRealTime(Duration interval) {
-        return new SimulatorConfig(vehicles, events, ratePerSecond, seed, interval, headlightsMinDuration, outOfOrderFraction,
-                lateFraction, invalidRecords, unknownDeviceReadings, nullKeyEvery, true, collectEventIds);
+        return toBuilder().readingInterval(interval).realTime(true).build();
     }
 
     public SimulatorConfig withoutNullKeys() {
-        return new SimulatorConfig(vehicles, events, ratePerSecond, seed, readingInterval, headlightsMinDuration, outOfOrderFraction,
-                lateFraction, invalidRecords, unknownDeviceReadings, 0, realTime, collectEventIds);
+        return toBuilder().nullKeyEvery(0).build();
     }
 
     public SimulatorConfig withDisorder(double outOfOrder, double late) {
-        return new SimulatorConfig(vehicles, events, ratePerSecond, seed, readingInterval, headlightsMinDuration, outOfOrder,
-                late, invalidRecords, unknownDeviceReadings, nullKeyEvery, realTime, collectEventIds);
+        return toBuilder().outOfOrderFraction(outOfOrder).lateFraction(late).build();
+    }
+
+    private Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A copy of a configuration with some values changed; {@link #build()} validates it. */
+    private static final class Builder {
+        private int vehicles;
+        private long events;
+        private double ratePerSecond;
+        private long seed;
+        private Duration readingInterval;
+        private Duration headlightsMinDuration;
+        private double outOfOrderFraction;
+        private double lateFraction;
+        private int invalidRecords;
+        private int unknownDeviceReadings;
+        private int nullKeyEvery;
+        private boolean realTime;
+        private boolean collectEventIds;
+
+        Builder(SimulatorConfig config) {
+            vehicles = config.vehicles;
+            events = config.events;
+            ratePerSecond = config.ratePerSecond;
+            seed = config.seed;
+            readingInterval = config.readingInterval;
+            headlightsMinDuration = config.headlightsMinDuration;
+            outOfOrderFraction = config.outOfOrderFraction;
+            lateFraction = config.lateFraction;
+            invalidRecords = config.invalidRecords;
+            unknownDeviceReadings = config.unknownDeviceReadings;
+            nullKeyEvery = config.nullKeyEvery;
+            realTime = config.realTime;
+            collectEventIds = config.collectEventIds;
+        }
+
+        Builder ratePerSecond(double value) {
+            ratePerSecond = value;
+            return this;
+        }
+
+        Builder readingInterval(Duration value) {
+            readingInterval = value;
+            return this;
+        }
+
+        Builder headlightsMinDuration(Duration value) {
+            headlightsMinDuration = value;
+            return this;
+        }
+
+        Builder outOfOrderFraction(double value) {
+            outOfOrderFraction = value;
+            return this;
+        }
+
+        Builder lateFraction(double value) {
+            lateFraction = value;
+            return this;
+        }
+
+        Builder invalidRecords(int value) {
+            invalidRecords = value;
+            return this;
+        }
+
+        Builder unknownDeviceReadings(int value) {
+            unknownDeviceReadings = value;
+            return this;
+        }
+
+        Builder nullKeyEvery(int value) {
+            nullKeyEvery = value;
+            return this;
+        }
+
+        Builder realTime(boolean value) {
+            realTime = value;
+            return this;
+        }
+
+        Builder collectEventIds(boolean value) {
+            collectEventIds = value;
+            return this;
+        }
+
+        SimulatorConfig build() {
+            return new SimulatorConfig(vehicles, events, ratePerSecond, seed, readingInterval, headlightsMinDuration, outOfOrderFraction,
+                    lateFraction, invalidRecords, unknownDeviceReadings, nullKeyEvery, realTime, collectEventIds);
+        }
     }
 }
