@@ -2,8 +2,6 @@ package dev.tributary.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.lake.TelemetryTable;
 import dev.tributary.local.AlertTail;
@@ -11,6 +9,7 @@ import dev.tributary.local.LakeInspector;
 import dev.tributary.local.LocalKafka;
 import dev.tributary.local.LocalStack;
 import dev.tributary.local.Producers;
+import dev.tributary.local.SummaryJson;
 import dev.tributary.simulator.Fleet;
 import dev.tributary.simulator.FleetSimulator;
 import dev.tributary.simulator.Scenario;
@@ -18,7 +17,6 @@ import dev.tributary.simulator.SimulationReport;
 import dev.tributary.simulator.SimulatorConfig;
 import dev.tributary.telemetry.TelemetryJob;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,15 +161,7 @@ public final class TelemetryBenchmark {
             latency(stack, figures);
         }
         out.println();
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        out.println(mapper.writeValueAsString(figures));
-        if (summaryJson != null) {
-            Path parent = summaryJson.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            mapper.writeValue(summaryJson.toFile(), figures);
-        }
+        SummaryJson.printAndWrite(figures, out, summaryJson);
         return 0;
     }
 

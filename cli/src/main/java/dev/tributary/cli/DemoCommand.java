@@ -1,15 +1,13 @@
 package dev.tributary.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tributary.config.ConfigException;
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.config.Durations;
 import dev.tributary.local.DemoRunner;
 import dev.tributary.local.DemoSummary;
 import dev.tributary.local.LocalStack;
+import dev.tributary.local.SummaryJson;
 import dev.tributary.simulator.SimulatorConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -84,17 +82,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("Kafka (KRaft) at %s; Flink web UI at %s%n", stack.kafka().bootstrapServers(), stack.flink().webUi());
             summary = new DemoRunner(stack, System.out).run(simulator, settings, limit);
         }
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         System.out.println();
         System.out.println("Summary");
-        System.out.println(mapper.writeValueAsString(summary));
-        if (summaryJson != null) {
-            Path parent = summaryJson.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            mapper.writeValue(summaryJson.toFile(), summary);
-        }
+        SummaryJson.printAndWrite(summary, System.out, summaryJson);
         System.out.printf("%nThe lake is in %s. Try:%n  ./tributary query --lake-dir %s \"SELECT enrichment_status, count(*) FROM telemetry GROUP BY enrichment_status\"%n",
                 summary.lakeDir(), lakeDirectory);
         return 0;
