@@ -16,7 +16,6 @@ import java.lang.reflect.Constructor;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,11 +80,6 @@ public final class JsonAvroReader {
         }
     }
 
-    /** Reads an already parsed JSON node as {@code schema}. */
-    public Object read(JsonNode node, Schema schema) throws InvalidRecordException {
-        return readValue(node, schema, "");
-    }
-
     public static ObjectMapper mapper() {
         return MAPPER;
     }
@@ -106,8 +100,7 @@ public final class JsonAvroReader {
                     Schema branch = branches.get(0).getType() == Schema.Type.NULL ? branches.get(1) : branches.get(0);
                     return readStreamed(parser, token, branch, path);
                 }
-                // Other unions need to try branches: read the value as a tree first.
-                return readValue(MAPPER.readTree(parser), schema, path);
+                return readUnionBranches(MAPPER.readTree(parser), schema, path);
             }
             case ARRAY: {
                 expectToken(token == JsonToken.START_ARRAY, token, "array", path);
@@ -167,6 +160,24 @@ public final class JsonAvroReader {
             default:
                 throw new InvalidRecordException(path, "unsupported schema type " + schema.getType());
         }
+    }
+
+    /** A union of several types: the value, buffered, is read as each branch in turn until one fits. */
+    private Object readUnionBranches(JsonNode value, Schema union, String path) throws IOException, InvalidRecordException {
+        InvalidRecordException first = null;
+        for (Schema branch : union.getTypes()) {
+            if (branch.getType() == Schema.Type.NULL) {
+                continue;
+            }
+            try (JsonParser branchParser = MAPPER.treeAsTokens(value)) {
+                return readStreamed(branchParser, branchParser.nextToken(), branch, path);
+            } catch (InvalidRecordException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        throw first != null ? first : new InvalidRecordException(path, "no branch of the union matches");
     }
 
     private Object readRecordStreamed(JsonParser parser, JsonToken token, Schema schema, String path) throws IOException, InvalidRecordException {
@@ -320,127 +331,6 @@ public final class JsonAvroReader {
         }
     }
 
-    private Object readValue(JsonNode node, Schema schema, String path) throws InvalidRecordException {
-        switch (schema.getType()) {
-            case RECORD:
-                return readRecord(node, schema, path);
-            case UNION:
-                return readUnion(node, schema, path);
-            case ARRAY: {
-                expect(node.isArray(), node, "array", path);
-                List<Object> list = new ArrayList<>(node.size());
-                String itemPath = path + "[]";
-                for (JsonNode item : node) {
-                    list.add(readRequired(item, schema.getElementType(), itemPath));
-                }
-                return list;
-            }
-            case MAP: {
-                expect(node.isObject(), node, "map", path);
-                Map<String, Object> map = new LinkedHashMap<>();
-                String valuePath = path + "{}";
-                Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-                while (fields.hasNext()) {
-                    Map.Entry<String, JsonNode> entry = fields.next();
-                    map.put(entry.getKey(), readRequired(entry.getValue(), schema.getValueType(), valuePath));
-                }
-                return map;
-            }
-            case STRING:
-                expect(node.isTextual(), node, "string", path);
-                return node.textValue();
-            case ENUM:
-                expect(node.isTextual(), node, "string", path);
-                if (!schema.hasEnumSymbol(node.textValue())) {
-                    throw new InvalidRecordException(path, "unknown symbol '" + node.textValue() + "', expected one of " + schema.getEnumSymbols());
-                }
-                return model.createEnum(node.textValue(), schema);
-            case BOOLEAN:
-                expect(node.isBoolean(), node, "boolean", path);
-                return node.booleanValue();
-            case INT:
-                expect(node.isIntegralNumber() && node.canConvertToInt(), node, "int", path);
-                return node.intValue();
-            case LONG:
-                if (isTimestampMillis(schema)) {
-                    return readTimestamp(node, path);
-                }
-                expect(node.isIntegralNumber() && node.canConvertToLong(), node, "long", path);
-                return node.longValue();
-            case FLOAT:
-                expect(node.isNumber(), node, "float", path);
-                return node.floatValue();
-            case DOUBLE:
-                expect(node.isNumber(), node, "double", path);
-                return node.doubleValue();
-            case NULL:
-                expect(node.isNull(), node, "null", path);
-                return null;
-            default:
-                throw new InvalidRecordException(path, "unsupported schema type " + schema.getType());
-        }
-    }
-
-    private Object readRecord(JsonNode node, Schema schema, String path) throws InvalidRecordException {
-        expect(node.isObject(), node, "object", path);
-        IndexedRecord record = newRecord(schema);
-        for (Schema.Field field : schema.getFields()) {
-            String fieldPath = path.isEmpty() ? field.name() : path + "." + field.name();
-            JsonNode child = node.get(field.name());
-            Object value;
-            if (child == null) {
-                value = absent(field, path);
-            } else {
-                value = readRequired(child, field.schema(), fieldPath);
-            }
-            record.put(field.pos(), value);
-        }
-        return record;
-    }
-
-    private Object readRequired(JsonNode node, Schema schema, String path) throws InvalidRecordException {
-        if (node.isNull()) {
-            if (isNullable(schema)) {
-                return null;
-            }
-            throw new InvalidRecordException(path, "null in required field");
-        }
-        return readValue(node, schema, path);
-    }
-
-    private Object readUnion(JsonNode node, Schema schema, String path) throws InvalidRecordException {
-        if (node.isNull()) {
-            if (isNullable(schema)) {
-                return null;
-            }
-            throw new InvalidRecordException(path, "null in required field");
-        }
-        InvalidRecordException first = null;
-        for (Schema branch : schema.getTypes()) {
-            if (branch.getType() == Schema.Type.NULL) {
-                continue;
-            }
-            try {
-                return readValue(node, branch, path);
-            } catch (InvalidRecordException e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        throw first != null ? first : new InvalidRecordException(path, "no branch of the union matches");
-    }
-
-    private static Instant readTimestamp(JsonNode node, String path) throws InvalidRecordException {
-        if (node.isIntegralNumber() && node.canConvertToLong()) {
-            return Instant.ofEpochMilli(node.longValue());
-        }
-        if (node.isTextual()) {
-            return parseInstant(node.textValue(), path);
-        }
-        throw new InvalidRecordException(path, "wrong type: expected timestamp, found " + describe(node));
-    }
-
     static boolean isTimestampMillis(Schema schema) {
         LogicalType logicalType = schema.getLogicalType();
         return logicalType instanceof LogicalTypes.TimestampMillis;
@@ -459,32 +349,6 @@ public final class JsonAvroReader {
             }
         }
         return false;
-    }
-
-    private static void expect(boolean ok, JsonNode node, String expected, String path) throws InvalidRecordException {
-        if (!ok) {
-            throw new InvalidRecordException(path, "wrong type: expected " + expected + ", found " + describe(node));
-        }
-    }
-
-    /** A JSON node's kind in the words the drift detector and the dead-letter reasons use. */
-    public static String describe(JsonNode node) {
-        switch (node.getNodeType()) {
-            case OBJECT:
-                return "object";
-            case ARRAY:
-                return "array";
-            case STRING:
-                return "string";
-            case BOOLEAN:
-                return "boolean";
-            case NULL:
-                return "null";
-            case NUMBER:
-                return node.isIntegralNumber() ? "integer" : "number";
-            default:
-                return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-        }
     }
 
     private static String firstLine(String message) {
