@@ -27,13 +27,12 @@ public final class LocalStack implements AutoCloseable {
 
     public static LocalStack start(Path lakeDirectory, int webPort, int slots) throws Exception {
         LocalLake lake = LocalLake.create(lakeDirectory);
-        Ports.requireFree(webPort, "Flink web UI", "--web-port");
-        LocalKafka kafka = LocalKafka.start();
+        // Flink first: it checks its web port, so a taken port is named before Kafka starts.
+        LocalFlink flink = LocalFlink.start(webPort, slots, lake.checkpoints());
         try {
-            LocalFlink flink = LocalFlink.start(webPort, slots, lake.checkpoints());
-            return new LocalStack(kafka, flink, lake);
+            return new LocalStack(LocalKafka.start(), flink, lake);
         } catch (Exception e) {
-            kafka.close();
+            flink.close();
             throw e;
         }
     }

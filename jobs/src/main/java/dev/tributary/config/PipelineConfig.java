@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -80,7 +80,7 @@ public record PipelineConfig(
     public static PipelineConfig from(Map<String, String> values) {
         for (String key : values.keySet()) {
             if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)) {
-                throw new ConfigException("Unknown configuration key '" + key + "' (value '" + values.get(key) + "'); known keys: " + new TreeMap<>(toMap(KEYS)).keySet());
+                throw new ConfigException("Unknown configuration key '" + key + "' (value '" + values.get(key) + "'); known keys: " + new TreeSet<>(KEYS));
             }
         }
         Values reader = new Values(values);
@@ -149,12 +149,6 @@ public record PipelineConfig(
     static boolean isSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
         return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token");
-    }
-
-    private static Map<String, String> toMap(Set<String> keys) {
-        Map<String, String> map = new LinkedHashMap<>();
-        keys.forEach(key -> map.put(key, ""));
-        return map;
     }
 
     /** Typed reads over the flat key/value map; every failure names its key and value. */
