@@ -5,6 +5,7 @@ import dev.tributary.schemas.telemetry.EnrichedTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -23,11 +24,18 @@ import org.apache.flink.util.Collector;
  * until the state arrives or {@code maxWait} of processing time passes; then it goes on
  * without that state, flagged by {@link #missingStatus()}. At the end of a bounded input every
  * waiting reading is released. No reading is dropped.
+ *
+ * <p>While a reading waits, event time must not pass it downstream, or the readings this join
+ * releases late would arrive behind the watermark (and event-time rules would skip them).
+ * The function therefore keeps the event times of this subtask's waiting readings, and
+ * {@link StateJoinOperator} holds its output watermark just below the oldest of them.
  */
 public abstract class StateJoin extends KeyedCoProcessFunction<String, EnrichedTelemetry, RowChange, EnrichedTelemetry> {
     private final long maxWaitMillis;
     private transient ListState<PendingReading> pending;
     private transient ValueState<Long> pendingTimer;
+    /** Event times of this subtask's waiting readings, all keys together (a multiset). */
+    private transient TreeMap<Long, Integer> heldEventTimes;
 
     protected StateJoin(Duration maxWait) {
         this.maxWaitMillis = maxWait.toMillis();
@@ -35,9 +43,33 @@ public abstract class StateJoin extends KeyedCoProcessFunction<String, EnrichedT
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", TypeInformation.of(PendingReading.class)));
+        pending = getRuntimeContext().getListState(pendingDescriptor());
+        if (heldEventTimes == null) {
+            heldEventTimes = new TreeMap<>();
+        }
         pendingTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-timer", Long.class));
         openState();
+    }
+
+    static ListStateDescriptor<PendingReading> pendingDescriptor() {
+        return new ListStateDescriptor<>("pending", TypeInformation.of(PendingReading.class));
+    }
+
+    /** The event time of the oldest reading waiting in this subtask, or {@code Long.MAX_VALUE} if none waits. */
+    public long oldestWaitingEventTime() {
+        return heldEventTimes == null || heldEventTimes.isEmpty() ? Long.MAX_VALUE : heldEventTimes.firstKey();
+    }
+
+    /** Counts a waiting reading restored from a checkpoint. */
+    void hold(EnrichedTelemetry reading) {
+        if (heldEventTimes == null) {
+            heldEventTimes = new TreeMap<>();
+        }
+        heldEventTimes.merge(reading.getEventTime().toEpochMilli(), 1, Integer::sum);
+    }
+
+    private void release(EnrichedTelemetry reading) {
+        heldEventTimes.computeIfPresent(reading.getEventTime().toEpochMilli(), (time, count) -> count == 1 ? null : count - 1);
     }
 
     /** Creates the subclass's state handles. */
@@ -71,6 +103,7 @@ public abstract class StateJoin extends KeyedCoProcessFunction<String, EnrichedT
         }
         long now = context.timerService().currentProcessingTime();
         pending.add(new PendingReading(reading, now));
+        hold(reading);
         if (pendingTimer.value() == null) {
             long deadline = now + maxWaitMillis;
             context.timerService().registerProcessingTimeTimer(deadline);
@@ -89,6 +122,7 @@ public abstract class StateJoin extends KeyedCoProcessFunction<String, EnrichedT
                 EnrichedTelemetry reading = waiting.reading();
                 reading.setEnrichmentWaitMs(now - waiting.arrivedAtMillis());
                 enrich(reading);
+                release(reading);
                 out.collect(reading);
             }
             clearPending(context);
@@ -109,6 +143,7 @@ public abstract class StateJoin extends KeyedCoProcessFunction<String, EnrichedT
                 EnrichedTelemetry reading = waiting.reading();
                 reading.setEnrichmentWaitMs(now - waiting.arrivedAtMillis());
                 reading.setEnrichmentStatus(missingStatus().value());
+                release(reading);
                 out.collect(reading);
             } else {
                 stillWaiting.add(waiting);

@@ -144,13 +144,13 @@ public final class TelemetryJob {
         DataStream<EnrichedTelemetry> withDevice = readings
                 .keyBy(EnrichedTelemetry::getDeviceId, Types.STRING)
                 .connect(deviceChanges.keyBy(RowChange::key, Types.STRING))
-                .process(new DeviceJoin(config.enrichmentMaxWait()), TypeInformation.of(EnrichedTelemetry.class))
+                .transform("join devices", TypeInformation.of(EnrichedTelemetry.class), new StateJoinOperator(new DeviceJoin(config.enrichmentMaxWait())))
                 .uid("join-devices")
                 .name("join devices");
         return withDevice
                 .keyBy(VehicleJoin::keyOf, Types.STRING)
                 .connect(vehicleChanges.keyBy(RowChange::key, Types.STRING))
-                .process(new VehicleJoin(config.enrichmentMaxWait()), TypeInformation.of(EnrichedTelemetry.class))
+                .transform("join vehicles and reservations", TypeInformation.of(EnrichedTelemetry.class), new StateJoinOperator(new VehicleJoin(config.enrichmentMaxWait())))
                 .uid("join-vehicles")
                 .name("join vehicles and reservations");
     }
