@@ -1,0 +1,295 @@
+package dev.tributary.capture;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.config.ConfigException;
+import dev.tributary.config.Durations;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The typed configuration of one capture service: which database and tables, where the change
+ * events go, and where offsets and schema history are kept. Read from flat keys and validated
+ * once; every error names the key and the value. Keys are listed in README.md ("Capture").
+ *
+ * <p>Debezium's own properties can be set or overridden with the {@code debezium.} prefix
+ * ({@code debezium.snapshot.fetch.size=5000}); Kafka producer properties with
+ * {@code kafka.property.}.
+ *
+ * @param tables the captured tables as {@code schema.table} (PostgreSQL) or {@code database.table}
+ * @param password the database password; never printed
+ */
+public record CaptureConfig(
+        String name,
+        DatabaseKind kind,
+        String hostname,
+        int port,
+        String user,
+        String password,
+        String database,
+        List<String> tables,
+        String topicPrefix,
+        Path stateDirectory,
+        OffsetStore offsetStore,
+        Duration heartbeatInterval,
+        String snapshotMode,
+        int topicPartitions,
+        String bootstrapServers,
+        Map<String, String> kafkaProperties,
+        Map<String, String> debeziumOverrides) {
+
+    public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
+    public static final String DEBEZIUM_PREFIX = "debezium.";
+    public static final String DEFAULT_PASSWORD_VARIABLE = "TRIBUTARY_CAPTURE_PASSWORD";
+
+    /** Where Debezium keeps its source offsets (and, for binlog databases, its schema history). */
+    public enum OffsetStore { FILE, KAFKA }
+
+    private static final Set<String> KEYS = Set.of(
+            "capture.name", "capture.database.type", "capture.database.hostname", "capture.database.port",
+            "capture.database.user", "capture.database.password", "capture.database.password-env",
+            "capture.database.name", "capture.tables", "capture.topic-prefix", "capture.state-dir",
+            "capture.offset-store", "capture.heartbeat-interval", "capture.snapshot-mode",
+            "capture.topic-partitions", "kafka.bootstrap-servers");
+
+    public CaptureConfig {
+        requireNonNull(name, "name is null");
+        requireNonNull(kind, "kind is null");
+        requireNonNull(hostname, "hostname is null");
+        requireNonNull(user, "user is null");
+        requireNonNull(database, "database is null");
+        tables = List.copyOf(tables);
+        requireNonNull(topicPrefix, "topicPrefix is null");
+        requireNonNull(stateDirectory, "stateDirectory is null");
+        requireNonNull(offsetStore, "offsetStore is null");
+        requireNonNull(heartbeatInterval, "heartbeatInterval is null");
+        requireNonNull(snapshotMode, "snapshotMode is null");
+        requireNonNull(bootstrapServers, "bootstrapServers is null");
+        kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
+        debeziumOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(debeziumOverrides));
+    }
+
+    public static CaptureConfig fromFile(Path file, Map<String, String> overrides, Map<String, String> environment) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key)));
+        values.putAll(overrides);
+        return from(values, environment);
+    }
+
+    public static CaptureConfig from(Map<String, String> values, Map<String, String> environment) {
+        for (String key : values.keySet()) {
+            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX) && !key.startsWith(DEBEZIUM_PREFIX)) {
+                throw new ConfigException("Unknown configuration key '" + key + "'; known keys: " + new TreeSet<>(KEYS)
+                        + ", plus " + KAFKA_PROPERTY_PREFIX + "* and " + DEBEZIUM_PREFIX + "*");
+            }
+        }
+        String name = string(values, "capture.name", "tributary");
+        if (!name.matches("[a-z0-9][a-z0-9_]*")) {
+            throw new ConfigException("capture.name", name, "expected lower-case letters, digits and underscores (it names the replication slot)");
+        }
+        DatabaseKind kind = kind(required(values, "capture.database.type"));
+        String database = required(values, "capture.database.name");
+        List<String> tables = tables(required(values, "capture.tables"));
+        String passwordVariable = string(values, "capture.database.password-env", DEFAULT_PASSWORD_VARIABLE);
+        String password = string(values, "capture.database.password", environment.get(passwordVariable));
+        Map<String, String> kafkaProperties = new LinkedHashMap<>();
+        Map<String, String> debezium = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith(KAFKA_PROPERTY_PREFIX)) {
+                kafkaProperties.put(key.substring(KAFKA_PROPERTY_PREFIX.length()), value);
+            } else if (key.startsWith(DEBEZIUM_PREFIX)) {
+                debezium.put(key.substring(DEBEZIUM_PREFIX.length()), value);
+            }
+        });
+        String offsetStore = string(values, "capture.offset-store", "file");
+        OffsetStore store;
+        try {
+            store = OffsetStore.valueOf(offsetStore.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("capture.offset-store", offsetStore, "expected file or kafka");
+        }
+        return new CaptureConfig(
+                name,
+                kind,
+                string(values, "capture.database.hostname", "localhost"),
+                positiveInt(values, "capture.database.port", kind.defaultPort()),
+                required(values, "capture.database.user"),
+                password,
+                database,
+                tables,
+                string(values, "capture.topic-prefix", "fleet"),
+                Path.of(required(values, "capture.state-dir")),
+                store,
+                duration(values, "capture.heartbeat-interval", "10s"),
+                string(values, "capture.snapshot-mode", "initial"),
+                positiveInt(values, "capture.topic-partitions", 1),
+                required(values, "kafka.bootstrap-servers"),
+                kafkaProperties,
+                debezium);
+    }
+
+    /** The Debezium topic prefix: change events go to {@code <prefix>.cdc.<database>.<table>}. */
+    public String debeziumTopicPrefix() {
+        return topicPrefix + ".cdc";
+    }
+
+    public String jdbcUrl() {
+        return kind.jdbcUrl(hostname, port, database);
+    }
+
+    public Path offsetsFile() {
+        return stateDirectory.resolve(name + ".offsets");
+    }
+
+    public Path schemaHistoryFile() {
+        return stateDirectory.resolve(name + ".schema-history");
+    }
+
+    /** Internal topics when offsets live in Kafka; outside the {@code <prefix>.cdc.} namespace of change topics. */
+    public String offsetsTopic() {
+        return "_tributary.capture." + name + ".offsets";
+    }
+
+    public String schemaHistoryTopic() {
+        return "_tributary.capture." + name + ".schema-history";
+    }
+
+    /** The heartbeat topic Debezium writes to, which also moves offsets on while tables are quiet. */
+    public String heartbeatTopic() {
+        return "__debezium-heartbeat." + debeziumTopicPrefix();
+    }
+
+    /** The configuration of Debezium's embedded engine, with {@code debezium.*} overrides applied last. */
+    public Properties debeziumProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("name", "tributary-capture-" + name);
+        properties.setProperty("connector.class", kind.connectorClass());
+        properties.setProperty("topic.prefix", debeziumTopicPrefix());
+        properties.setProperty("database.hostname", hostname);
+        properties.setProperty("database.port", Integer.toString(port));
+        properties.setProperty("database.user", user);
+        if (password != null) {
+            properties.setProperty("database.password", password);
+        }
+        properties.setProperty("table.include.list", String.join(",", tables));
+        properties.setProperty("snapshot.mode", snapshotMode);
+        properties.setProperty("heartbeat.interval.ms", Long.toString(heartbeatInterval.toMillis()));
+        properties.setProperty("tombstones.on.delete", "true");
+        properties.setProperty("decimal.handling.mode", "precise");
+        properties.setProperty("offset.flush.interval.ms", "1000");
+        if (kind == DatabaseKind.POSTGRES) {
+            properties.setProperty("plugin.name", "pgoutput");
+            properties.setProperty("database.dbname", database);
+            properties.setProperty("slot.name", "tributary_" + name);
+            properties.setProperty("publication.name", "tributary_" + name);
+            properties.setProperty("publication.autocreate.mode", "filtered");
+        } else {
+            properties.setProperty("database.include.list", database);
+            properties.setProperty("database.server.id", Integer.toString(5400 + Math.floorMod(name.hashCode(), 1000)));
+            properties.setProperty("include.schema.changes", "true");
+        }
+        if (offsetStore == OffsetStore.FILE) {
+            properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+            properties.setProperty("offset.storage.file.filename", offsetsFile().toString());
+            properties.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+            properties.setProperty("schema.history.internal.file.filename", schemaHistoryFile().toString());
+        } else {
+            properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+            properties.setProperty("offset.storage.topic", offsetsTopic());
+            properties.setProperty("offset.storage.partitions", "1");
+            properties.setProperty("offset.storage.replication.factor", "-1");
+            properties.setProperty("bootstrap.servers", bootstrapServers);
+            properties.setProperty("schema.history.internal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
+            properties.setProperty("schema.history.internal.kafka.topic", schemaHistoryTopic());
+            properties.setProperty("schema.history.internal.kafka.bootstrap.servers", bootstrapServers);
+        }
+        debeziumOverrides.forEach(properties::setProperty);
+        return properties;
+    }
+
+    /** The configuration for people: every effective value, with the password masked. */
+    public String describe() {
+        return "capture " + name + ": " + kind.configName() + " " + user + "@" + hostname + ":" + port + "/" + database
+                + " tables " + tables + " -> " + debeziumTopicPrefix() + ".<database>.<table> on " + bootstrapServers
+                + ", offsets in " + (offsetStore == OffsetStore.FILE ? offsetsFile().toString() : "topic " + offsetsTopic());
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private static DatabaseKind kind(String value) {
+        try {
+            return DatabaseKind.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("capture.database.type", value, "expected postgres, mysql or mariadb");
+        }
+    }
+
+    private static List<String> tables(String value) {
+        List<String> tables = new ArrayList<>();
+        for (String table : value.split(",")) {
+            String trimmed = table.trim();
+            if (!trimmed.matches("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+")) {
+                throw new ConfigException("capture.tables", value, "expected a comma-separated list of <schema or database>.<table>");
+            }
+            tables.add(trimmed);
+        }
+        return tables;
+    }
+
+    private static String string(Map<String, String> values, String key, String defaultValue) {
+        String value = values.get(key);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    private static String required(Map<String, String> values, String key) {
+        String value = string(values, key, null);
+        if (value == null) {
+            throw new ConfigException("Missing required configuration key '" + key + "'");
+        }
+        return value;
+    }
+
+    private static int positiveInt(Map<String, String> values, String key, int defaultValue) {
+        String value = string(values, key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(key, value, "expected a positive integer");
+    }
+
+    private static Duration duration(Map<String, String> values, String key, String defaultValue) {
+        String value = string(values, key, defaultValue);
+        Duration duration = Durations.parse(key, value);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new ConfigException(key, value, "expected a duration greater than zero");
+        }
+        return duration;
+    }
+}
