@@ -7,8 +7,10 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -43,7 +45,8 @@ public record PipelineConfig(
         Duration idleness,
         Duration enrichmentMaxWait,
         int maxEventBytes,
-        Duration headlightsMinDuration) implements java.io.Serializable {
+        Duration headlightsMinDuration,
+        MirrorConfig mirror) implements java.io.Serializable {
 
     public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
 
@@ -55,6 +58,7 @@ public record PipelineConfig(
         requireNonNull(bootstrapServers, "bootstrapServers is null");
         kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
         requireNonNull(lake, "lake is null");
+        requireNonNull(mirror, "mirror is null");
     }
 
     /** Every key this class reads, for unknown-key detection. */
@@ -64,7 +68,9 @@ public record PipelineConfig(
             "source.group-id", "catalog.type", "catalog.uri", "catalog.warehouse", "catalog.name",
             "lake.namespace", "lake.telemetry-table", "lake.file-format", "job.parallelism",
             "checkpoint.interval", "watermark.out-of-orderness", "watermark.idleness", "enrichment.max-wait",
-            "telemetry.max-event-bytes", "rules.headlights.min-duration");
+            "telemetry.max-event-bytes", "rules.headlights.min-duration",
+            "mirror.tables", "mirror.namespace", "mirror.table-naming", "mirror.on-incompatible-change", "topic.mirror-dlq",
+            "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention");
 
     public static PipelineConfig fromFile(Path file, Map<String, String> overrides) throws IOException {
         Properties properties = new Properties();
@@ -128,7 +134,17 @@ public record PipelineConfig(
                 reader.positiveDuration("watermark.idleness", "30s"),
                 reader.duration("enrichment.max-wait", "10s"),
                 reader.positiveInt("telemetry.max-event-bytes", 256 * 1024),
-                reader.positiveDuration("rules.headlights.min-duration", "5m"));
+                reader.positiveDuration("rules.headlights.min-duration", "5m"),
+                new MirrorConfig(
+                        reader.list("mirror.tables"),
+                        reader.string("mirror.namespace", reader.string("lake.namespace", "fleet")),
+                        reader.choice("mirror.table-naming", MirrorConfig.TableNaming.class, MirrorConfig.TableNaming.TABLE),
+                        reader.choice("mirror.on-incompatible-change", MirrorConfig.IncompatibleChangePolicy.class, MirrorConfig.IncompatibleChangePolicy.CONTINUE),
+                        reader.string("topic.mirror-dlq", prefix + ".mirror.dlq"),
+                        reader.string("topic.schema-changes", prefix + ".schema-changes"),
+                        reader.duration("maintenance.interval", "5m"),
+                        reader.positiveInt("maintenance.min-files", 16),
+                        reader.positiveDuration("maintenance.snapshot-retention", "1h")));
     }
 
     /** The effective configuration, one {@code key = value} per line, with secrets masked. */
@@ -173,6 +189,19 @@ public record PipelineConfig(
                 throw new ConfigException("Missing required configuration key '" + key + "'");
             }
             return value;
+        }
+
+        List<String> list(String key) {
+            String value = string(key, null);
+            List<String> items = new ArrayList<>();
+            if (value != null) {
+                for (String item : value.split(",")) {
+                    if (!item.isBlank()) {
+                        items.add(item.trim());
+                    }
+                }
+            }
+            return items;
         }
 
         boolean bool(String key, boolean defaultValue) {

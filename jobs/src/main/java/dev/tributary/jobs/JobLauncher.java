@@ -2,6 +2,7 @@ package dev.tributary.jobs;
 
 import dev.tributary.config.ConfigException;
 import dev.tributary.config.PipelineConfig;
+import dev.tributary.mirror.LakeMirrorJob;
 import dev.tributary.telemetry.TelemetryJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Entry point of the shaded jar on a Flink cluster:
- * <pre>flink run -c dev.tributary.jobs.JobLauncher tributary-jobs-flink.jar telemetry --config pipeline.properties [--set key=value ...]</pre>
+ * <pre>flink run -c dev.tributary.jobs.JobLauncher tributary-jobs-flink.jar telemetry|lake-mirror --config pipeline.properties [--set key=value ...]</pre>
  */
 public final class JobLauncher {
     private JobLauncher() {}
@@ -53,6 +54,11 @@ public final class JobLauncher {
                 new TelemetryJob(config).build(env);
                 env.execute(TelemetryJob.NAME);
                 break;
+            case "lake-mirror":
+                LakeMirrorJob.configure(env, config);
+                new LakeMirrorJob(config).build(env);
+                env.execute(LakeMirrorJob.NAME);
+                break;
             default:
                 throw new ConfigException("Unknown job '" + job + "'\n" + usage());
         }
@@ -67,7 +73,7 @@ public final class JobLauncher {
 
     static String usage() {
         return "Usage: JobLauncher <job> [--config FILE] [--set key=value ...]\n"
-                + "Jobs: telemetry\n"
+                + "Jobs: telemetry, lake-mirror\n"
                 + "Configuration keys are listed in README.md.";
     }
 }

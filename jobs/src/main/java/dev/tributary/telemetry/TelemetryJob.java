@@ -12,17 +12,16 @@ import dev.tributary.cdc.RowChange;
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.deadletter.DeadLetter;
 import dev.tributary.deadletter.DeadLetterSerializer;
+import dev.tributary.jobs.KafkaEndpoints;
 import dev.tributary.lake.AvroRowData;
 import dev.tributary.lake.Catalogs;
 import dev.tributary.lake.TelemetryTable;
 import dev.tributary.schemas.alerts.Alert;
 import dev.tributary.schemas.telemetry.EnrichedTelemetry;
-import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -58,9 +57,11 @@ public final class TelemetryJob {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
     private final PipelineConfig config;
+    private final KafkaEndpoints kafka;
 
     public TelemetryJob(PipelineConfig config) {
         this.config = requireNonNull(config, "config is null");
+        this.kafka = new KafkaEndpoints(config, "telemetry");
     }
 
     /** Checkpointing and execution settings the job's guarantees depend on. */
@@ -84,15 +85,15 @@ public final class TelemetryJob {
         DataStream<Alert> alerts = detect(enriched);
 
         writeLake(enriched);
-        enriched.sinkTo(kafkaSink(new EnrichedSerializer(config.enrichedTopic()), DeliveryGuarantee.EXACTLY_ONCE, "enriched"))
+        enriched.sinkTo(kafka.sink(new EnrichedSerializer(config.enrichedTopic()), DeliveryGuarantee.EXACTLY_ONCE, "enriched"))
                 .uid("sink-enriched")
                 .name("enriched topic");
-        alerts.sinkTo(kafkaSink(new AlertSerializer(config.alertsTopic(), config.pipelineName()), DeliveryGuarantee.AT_LEAST_ONCE, "alerts"))
+        alerts.sinkTo(kafka.sink(new AlertSerializer(config.alertsTopic(), config.pipelineName()), DeliveryGuarantee.AT_LEAST_ONCE, "alerts"))
                 .uid("sink-alerts")
                 .name("alerts topic");
         readings.getSideOutput(DEAD_LETTERS)
                 .union(changes.getSideOutput(DEAD_LETTERS))
-                .sinkTo(kafkaSink(new DeadLetterSerializer(config.deadLetterTopic()), DeliveryGuarantee.EXACTLY_ONCE, "dlq"))
+                .sinkTo(kafka.sink(new DeadLetterSerializer(config.deadLetterTopic()), DeliveryGuarantee.EXACTLY_ONCE, "dlq"))
                 .uid("sink-dlq")
                 .name("dead-letter topic");
     }
@@ -168,67 +169,17 @@ public final class TelemetryJob {
         KafkaSourceBuilder<ParsedTelemetry> builder = KafkaSource.<ParsedTelemetry>builder()
                 .setTopics(config.telemetryTopic())
                 .setDeserializer(new TelemetryDeserializer(config.maxEventBytes()));
-        return configureSource(builder, config.consumerGroupId()).build();
+        return kafka.configureSource(builder, config.consumerGroupId()).build();
     }
 
     private KafkaSource<ParsedChange> changeSource() {
         KafkaSourceBuilder<ParsedChange> builder = KafkaSource.<ParsedChange>builder()
                 .setTopicPattern(config.cdcTopicPattern())
                 .setDeserializer(new ChangeDeserializer());
-        return configureSource(builder, config.consumerGroupId() + "-cdc")
+        return kafka.configureSource(builder, config.consumerGroupId() + "-cdc")
                 // The operational state is rebuilt from the beginning of the change topics.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .build();
-    }
-
-    private <T> KafkaSourceBuilder<T> configureSource(KafkaSourceBuilder<T> builder, String groupId) {
-        builder.setBootstrapServers(config.bootstrapServers())
-                .setGroupId(groupId)
-                .setProperties(kafkaProperties())
-                .setProperty("partition.discovery.interval.ms", "10000")
-                .setProperty("isolation.level", "read_committed")
-                .setStartingOffsets(startingOffsets());
-        if (config.bounded()) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
-        return builder;
-    }
-
-    private OffsetsInitializer startingOffsets() {
-        switch (config.startingOffsets()) {
-            case LATEST:
-                return OffsetsInitializer.latest();
-            case COMMITTED:
-                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-            default:
-                return OffsetsInitializer.earliest();
-        }
-    }
-
-    private <T> KafkaSink<T> kafkaSink(org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, DeliveryGuarantee guarantee, String name) {
-        // Defaults the user's kafka.property.* settings may override.
-        Properties producer = new Properties();
-        // Dead letters keep events up to the raw topic's own limit and more.
-        producer.setProperty("max.request.size", Integer.toString(8 * 1024 * 1024));
-        producer.setProperty("transaction.timeout.ms", "900000");
-        producer.setProperty("compression.type", "lz4");
-        // Alerts leave at once; the transactional outputs batch (they are visible at checkpoints anyway).
-        producer.setProperty("linger.ms", guarantee == DeliveryGuarantee.AT_LEAST_ONCE ? "0" : "20");
-        producer.setProperty("batch.size", Integer.toString(256 * 1024));
-        producer.putAll(kafkaProperties());
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(config.bootstrapServers())
-                .setKafkaProducerConfig(producer)
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(guarantee)
-                .setTransactionalIdPrefix(config.pipelineName() + "-telemetry-" + name)
-                .build();
-    }
-
-    private Properties kafkaProperties() {
-        Properties properties = new Properties();
-        properties.putAll(config.kafkaProperties());
-        return properties;
     }
 
     private static void closeQuietly(Catalog catalog) {
