@@ -3,11 +3,14 @@ package dev.tributary.local;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.config.PipelineConfig;
+import dev.tributary.mirror.LakeMirrorJob;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -71,6 +74,21 @@ public final class LocalStack implements AutoCloseable {
                 LocalKafka.TopicSpec.of(config.enrichedTopic(), telemetryPartitions),
                 LocalKafka.TopicSpec.of(config.alertsTopic(), 2),
                 LocalKafka.TopicSpec.of(config.deadLetterTopic(), 1)));
+    }
+
+    /** Creates the lake mirror's own topics: its dead letters and schema-change events. */
+    public void createMirrorTopics(PipelineConfig config) throws Exception {
+        kafka.createTopics(List.of(
+                LocalKafka.TopicSpec.of(config.mirror().deadLetterTopic(), 1),
+                LocalKafka.TopicSpec.of(config.mirror().schemaChangeTopic(), 1)));
+    }
+
+    /** Submits the lake-mirror job, from a checkpoint or savepoint when {@code restoreFrom} is set. */
+    public JobID submitMirror(PipelineConfig config, Path restoreFrom) throws Exception {
+        StreamExecutionEnvironment env = flink.newEnvironment();
+        LakeMirrorJob.configure(env, config);
+        new LakeMirrorJob(config).build(env);
+        return flink.submit(env, LakeMirrorJob.NAME, restoreFrom);
     }
 
     public Properties clientProperties() {

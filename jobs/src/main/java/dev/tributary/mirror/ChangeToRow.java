@@ -3,60 +3,132 @@ package dev.tributary.mirror;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.config.LakeConfig;
 import dev.tributary.config.MirrorConfig;
 import dev.tributary.config.MirrorConfig.IncompatibleChangePolicy;
 import dev.tributary.deadletter.DeadLetter;
+import dev.tributary.lake.LakeTables;
 import dev.tributary.schema.IcebergSchemaDiff;
 import dev.tributary.schema.SchemaChange;
 import dev.tributary.schema.SchemaChangeEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.flink.CatalogLoader;
 
 /**
- * Stage 1 of the lake mirror: Debezium change events to rows of their Iceberg table. Each new
- * row shape of a table is compared with the table's schema ({@link IcebergSchemaDiff}): added
- * and widened columns go ahead (the sink evolves the table); other changes are handled by the
- * configured {@link IncompatibleChangePolicy}. Every change is reported by the
+ * Stage 1 of the lake mirror, keyed by change topic (one source table): Debezium change events
+ * to rows of their Iceberg table. Each new row shape is compared with the table's schema
+ * ({@link IcebergSchemaDiff}): added and widened columns evolve it; other changes are handled
+ * by the configured {@link IncompatibleChangePolicy}. Every change is reported by the
  * {@link #SCHEMA_CHANGES} side output; unusable events leave by {@link #DEAD_LETTERS}.
+ *
+ * <p>Rows always leave in the table's schema, and that schema changes only at a checkpoint
+ * barrier: when a table must evolve after some of its rows already went out in the current
+ * checkpoint, its changes are held (in state) until the next barrier has passed. The sink keeps
+ * one writer per table schema, and two writers in one commit must never hold the same key: an
+ * equality delete does not apply to a row inserted in the same commit by another writer.
  */
-public final class ChangeToRow extends ProcessFunction<CdcRecord, MirrorRow> {
+public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, MirrorRow> implements CheckpointedFunction {
     public static final String STAGE = "mirror";
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("mirror-dead-letters", TypeInformation.of(DeadLetter.class));
     public static final OutputTag<SchemaChangeEvent> SCHEMA_CHANGES = new OutputTag<>("mirror-schema-changes", TypeInformation.of(SchemaChangeEvent.class));
     /** The Iceberg tables that received rows, each at most once per half maintenance interval: what maintenance schedules on. */
     public static final OutputTag<String> TABLES_WRITTEN = new OutputTag<>("mirror-tables-written", TypeInformation.of(String.class));
+    private static final long HOLD_CHECK_MILLIS = 50;
 
     private final MirrorConfig config;
+    private final LakeConfig lake;
     private final CatalogLoader catalogLoader;
 
     private transient Catalog catalog;
     private transient Map<String, TableShapes> tables;
+    /** Id of the last checkpoint whose barrier passed this subtask: the current epoch. */
+    private transient long epoch;
+    private transient ListState<CdcRecord> held;
+    private transient ValueState<Long> heldSinceEpoch;
+    private transient ValueState<Long> lastEmitEpoch;
 
-    public ChangeToRow(MirrorConfig config, CatalogLoader catalogLoader) {
+    public ChangeToRow(MirrorConfig config, LakeConfig lake, CatalogLoader catalogLoader) {
         this.config = requireNonNull(config, "config is null");
+        this.lake = requireNonNull(lake, "lake is null");
         this.catalogLoader = requireNonNull(catalogLoader, "catalogLoader is null");
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        epoch = context.getRestoredCheckpointId().orElse(0L);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        epoch = context.getCheckpointId();
     }
 
     @Override
     public void open(OpenContext context) {
         catalog = catalogLoader.loadCatalog();
         tables = new HashMap<>();
+        held = getRuntimeContext().getListState(new ListStateDescriptor<>("held-changes", TypeInformation.of(CdcRecord.class)));
+        heldSinceEpoch = getRuntimeContext().getState(new ValueStateDescriptor<>("held-since-epoch", Types.LONG));
+        lastEmitEpoch = getRuntimeContext().getState(new ValueStateDescriptor<>("last-emit-epoch", Types.LONG));
     }
 
     @Override
-    public void processElement(CdcRecord record, Context context, Collector<MirrorRow> out) {
+    public void processElement(CdcRecord record, Context context, Collector<MirrorRow> out) throws Exception {
+        if (heldSinceEpoch.value() != null) {
+            held.add(record);
+            return;
+        }
+        handle(record, context, out);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext context, Collector<MirrorRow> out) throws Exception {
+        Long since = heldSinceEpoch.value();
+        if (since == null) {
+            return;
+        }
+        if (epoch <= since) {
+            context.timerService().registerProcessingTimeTimer(timestamp + HOLD_CHECK_MILLIS);
+            return;
+        }
+        // A barrier has passed: the held changes start the new epoch, in the evolved schema.
+        List<CdcRecord> waiting = new ArrayList<>();
+        held.get().forEach(waiting::add);
+        held.clear();
+        heldSinceEpoch.clear();
+        for (int i = 0; i < waiting.size(); i++) {
+            if (heldSinceEpoch.value() != null) {
+                held.addAll(waiting.subList(i, waiting.size()));
+                return;
+            }
+            handle(waiting.get(i), context, out);
+        }
+    }
+
+    private void handle(CdcRecord record, Context context, Collector<MirrorRow> out) throws Exception {
         DecodedChange change;
         try {
             change = ChangeDecoder.decode(record.key(), record.value());
@@ -79,6 +151,24 @@ public final class ChangeToRow extends ProcessFunction<CdcRecord, MirrorRow> {
             deadLetter(record, shape.deadLetterReason, context);
             return;
         }
+        if (shape.evolved != null) {
+            Long emitted = lastEmitEpoch.value();
+            if (emitted != null && emitted == epoch) {
+                // Rows of this table already left in this checkpoint with the old schema: wait for the barrier.
+                table.pending = shape.evolved;
+                heldSinceEpoch.update(epoch);
+                held.add(record);
+                context.timerService().registerProcessingTimeTimer(context.timerService().currentProcessingTime() + HOLD_CHECK_MILLIS);
+                shape.evolved = null;
+                return;
+            }
+            table.lakeSchema = shape.evolved;
+            shape.evolved = null;
+        }
+        if (table.pending != null) {
+            table.lakeSchema = table.pending;
+            table.pending = null;
+        }
         GenericRowData row;
         try {
             row = shape.type.toRow(change.row());
@@ -87,7 +177,9 @@ public final class ChangeToRow extends ProcessFunction<CdcRecord, MirrorRow> {
             return;
         }
         row.setRowKind(change.kind());
-        out.collect(new MirrorRow(table.identifier, shape.type.schema(), change.keyColumns(), row));
+        RowProjection projection = shape.projectionTo(table.lakeSchema);
+        out.collect(new MirrorRow(table.identifier, projection.target(), change.keyColumns(), projection.project(row)));
+        lastEmitEpoch.update(epoch);
         long now = context.timerService().currentProcessingTime();
         if (now - table.lastAnnounced >= config.maintenanceInterval().toMillis() / 2) {
             table.lastAnnounced = now;
@@ -107,23 +199,34 @@ public final class ChangeToRow extends ProcessFunction<CdcRecord, MirrorRow> {
         }
     }
 
-    /** A row shape of one table and what to do with its rows. */
+    /** A row shape of one table: how to read it and what to do with its rows. */
     private static final class Shape {
         final ConnectRowType type;
         final String deadLetterReason;
+        /** The table schema this shape needs, until the table has it. */
+        Schema evolved;
+        private RowProjection projection;
 
-        Shape(ConnectRowType type, String deadLetterReason) {
+        Shape(ConnectRowType type, String deadLetterReason, Schema evolved) {
             this.type = type;
             this.deadLetterReason = deadLetterReason;
+            this.evolved = evolved;
+        }
+
+        RowProjection projectionTo(Schema target) {
+            if (projection == null || projection.target() != target) {
+                projection = new RowProjection(type.schema(), target);
+            }
+            return projection;
         }
     }
 
-    /** The shapes seen for one table, and the table's schema as far as this subtask knows it. */
+    /** The shapes seen for one table, and the table's schema as rows leave in it. */
     private final class TableShapes {
         final TableIdentifier identifier;
         final Map<JsonNode, Shape> shapes = new HashMap<>();
         Schema lakeSchema;
-        boolean loaded;
+        Schema pending;
         long lastAnnounced = Long.MIN_VALUE / 2;
 
         TableShapes(TableIdentifier identifier) {
@@ -135,29 +238,29 @@ public final class ChangeToRow extends ProcessFunction<CdcRecord, MirrorRow> {
             if (known != null) {
                 return known;
             }
-            if (!loaded) {
+            ConnectRowType type = ConnectRowType.of(change.rowSchema(), change.keyColumns());
+            if (lakeSchema == null) {
                 try {
                     lakeSchema = catalog.loadTable(identifier).schema();
                 } catch (NoSuchTableException e) {
-                    lakeSchema = null;
+                    // The first shape creates the table, with the lake's properties (format v2, ORC);
+                    // if another writer won the race, its table is the one to compare with.
+                    lakeSchema = LakeTables.createIfMissing(catalog, lake, identifier, type.schema(), PartitionSpec.unpartitioned(),
+                            Map.of(TableProperties.UPSERT_ENABLED, "true")).schema();
                 }
-                loaded = true;
             }
-            ConnectRowType type = ConnectRowType.of(change.rowSchema(), change.keyColumns());
             Shape shape = decide(type, record, context);
             shapes.put(change.rowSchema(), shape);
             return shape;
         }
 
         private Shape decide(ConnectRowType type, CdcRecord record, Context context) {
-            if (lakeSchema == null) {
-                lakeSchema = type.schema();
-                return new Shape(type, null);
-            }
+            Schema current = pending != null ? pending : lakeSchema;
             String subject = identifier.toString();
-            List<SchemaChange> changes = IcebergSchemaDiff.compare(subject, lakeSchema, type.schema());
+            List<SchemaChange> changes = IcebergSchemaDiff.compare(subject, current, type.schema());
             boolean incompatible = changes.stream().anyMatch(change -> !change.kind().evolvable());
             boolean typeChanged = changes.stream().anyMatch(change -> change.kind() == SchemaChange.Kind.TYPE_CHANGED);
+            boolean evolves = changes.stream().anyMatch(change -> change.kind().evolvable());
             IncompatibleChangePolicy policy = config.onIncompatibleChange();
             String action;
             String reason = null;
@@ -167,23 +270,24 @@ public final class ChangeToRow extends ProcessFunction<CdcRecord, MirrorRow> {
                 action = "failed";
             } else if (policy == IncompatibleChangePolicy.DEAD_LETTER || typeChanged) {
                 action = "dead-lettered";
-                reason = "the table's shape changed in a way " + subject + " cannot follow: "
+                reason = "the shape of " + subject + " changed in a way its Iceberg table cannot follow: "
                         + changes.stream().filter(change -> !change.kind().evolvable()).map(SchemaChange::describe).toList();
             } else {
                 action = "continued";
             }
             for (SchemaChange change : changes) {
                 context.output(SCHEMA_CHANGES, new SchemaChangeEvent(change, System.currentTimeMillis(), record.topic(),
-                        record.partition(), record.offset(), 1, change.kind().evolvable() ? "evolved" : action));
+                        record.partition(), record.offset(), 1, change.kind().evolvable() && reason == null ? "evolved" : action));
             }
             if (action.equals("failed")) {
                 throw new IllegalStateException("mirror.on-incompatible-change=fail: " + changes.stream()
                         .filter(change -> !change.kind().evolvable()).map(SchemaChange::describe).toList());
             }
-            if (reason == null) {
-                lakeSchema = IcebergSchemaDiff.evolve(lakeSchema, type.schema());
+            Schema evolved = reason == null && evolves ? IcebergSchemaDiff.evolve(current, type.schema()) : null;
+            if (evolved != null && pending != null) {
+                pending = evolved;
             }
-            return new Shape(type, reason);
+            return new Shape(type, reason, evolved);
         }
     }
 }

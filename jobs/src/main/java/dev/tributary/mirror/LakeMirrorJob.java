@@ -7,6 +7,7 @@ import dev.tributary.deadletter.DeadLetterSerializer;
 import dev.tributary.jobs.KafkaEndpoints;
 import dev.tributary.lake.Catalogs;
 import dev.tributary.lake.LakeMaintenance;
+import dev.tributary.lake.LakeTables;
 import dev.tributary.schema.SchemaChangeCloudEvents;
 import dev.tributary.schema.SchemaChangeEvent;
 import dev.tributary.telemetry.TelemetryJob;
@@ -20,6 +21,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
 
@@ -28,10 +31,10 @@ import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
  * ORC), upserted by primary key, committed exactly once with Flink's checkpoints.
  *
  * <pre>
- * change topics ─ decode, compare shapes ─┬─ rows ─ Dynamic Iceberg Sink (creates and evolves tables; equality deletes)
- *                                         ├─ schema changes ─ once per change ─ CloudEvents topic
- *                                         ├─ dead letters ─ DLQ topic (original bytes + reason)
- *                                         └─ tables written ─ maintenance (compaction, snapshot expiry)
+ * change topics ─ by table ─ decode, compare shapes ─┬─ rows ─ Dynamic Iceberg Sink (creates and evolves tables; equality deletes)
+ *                                                    ├─ schema changes ─ once per change ─ CloudEvents topic
+ *                                                    ├─ dead letters ─ DLQ topic (original bytes + reason)
+ *                                                    └─ tables written ─ maintenance (compaction, snapshot expiry)
  * </pre>
  *
  * Capture delivers at least once; replays are absorbed because every change is an upsert or a
@@ -50,6 +53,7 @@ public final class LakeMirrorJob {
     }
 
     public void build(StreamExecutionEnvironment env) {
+        prepareCatalog();
         CatalogLoader catalog = Catalogs.loader(config.lake());
         KafkaSourceBuilder<CdcRecord> source = KafkaSource.<CdcRecord>builder()
                 .setTopicPattern(config.cdcTopicPattern())
@@ -58,8 +62,10 @@ public final class LakeMirrorJob {
                 .fromSource(kafka.configureSource(source, "tributary-" + config.pipelineName() + "-lake-mirror").build(),
                         WatermarkStrategy.noWatermarks(), "change topics")
                 .uid("source-cdc");
+        // One subtask decodes a table's changes (keyed by topic), so that its schema switches at one barrier.
         SingleOutputStreamOperator<MirrorRow> rows = records
-                .process(new ChangeToRow(config.mirror(), catalog), TypeInformation.of(MirrorRow.class))
+                .keyBy(CdcRecord::topic, Types.STRING)
+                .process(new ChangeToRow(config.mirror(), config.lake(), catalog), TypeInformation.of(MirrorRow.class))
                 .uid("mirror-rows")
                 .name("decode changes");
 
@@ -98,6 +104,26 @@ public final class LakeMirrorJob {
                     .sinkTo(new DiscardingSink<>())
                     .setParallelism(1)
                     .name("maintenance reports");
+        }
+    }
+
+    /**
+     * Opens the catalog once before the job starts: its backing store is set up (the JDBC
+     * catalog creates and migrates its tables on first use, which many operators opening it at
+     * once would race on) and the mirror's namespace exists.
+     */
+    public void prepareCatalog() {
+        Catalog catalog = Catalogs.open(config.lake());
+        try {
+            LakeTables.ensureNamespace(catalog, Namespace.of(config.mirror().namespace()));
+        } finally {
+            if (catalog instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    // only used to prepare the catalog
+                }
+            }
         }
     }
 

@@ -1,0 +1,122 @@
+package dev.tributary.cdc;
+
+import dev.tributary.local.LocalDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+
+/**
+ * A source table and its Iceberg mirror compared row for row, every column, by primary key
+ * ({@code id}). Values are compared in one normal form: numbers without trailing zeros, booleans
+ * as 1/0, timestamps to the microsecond, text as is.
+ */
+public final class MirrorComparison {
+    private MirrorComparison() {}
+
+    /** The outcome: how many rows each side holds and the first few differences. */
+    public record Result(int sourceRows, int lakeRows, int mismatches, List<String> examples) {
+        public boolean equal() {
+            return mismatches == 0 && sourceRows == lakeRows;
+        }
+    }
+
+    public static Result compare(LocalDatabase database, String table, Table lake) throws SQLException {
+        Map<Object, Map<String, String>> source = readSource(database, table);
+        Map<Object, Map<String, String>> mirrored = readLake(lake);
+        int mismatches = 0;
+        List<String> examples = new ArrayList<>();
+        for (Map.Entry<Object, Map<String, String>> row : source.entrySet()) {
+            Map<String, String> other = mirrored.get(row.getKey());
+            if (!row.getValue().equals(other)) {
+                mismatches++;
+                if (examples.size() < 5) {
+                    examples.add("id " + row.getKey() + ": source " + row.getValue() + ", lake " + other);
+                }
+            }
+        }
+        for (Object id : mirrored.keySet()) {
+            if (!source.containsKey(id)) {
+                mismatches++;
+                if (examples.size() < 5) {
+                    examples.add("id " + id + ": only in the lake " + mirrored.get(id));
+                }
+            }
+        }
+        return new Result(source.size(), mirrored.size(), mismatches, examples);
+    }
+
+    private static Map<Object, Map<String, String>> readSource(LocalDatabase database, String table) throws SQLException {
+        Map<Object, Map<String, String>> rows = new HashMap<>();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT * FROM " + table)) {
+            ResultSetMetaData meta = result.getMetaData();
+            while (result.next()) {
+                Map<String, String> row = new TreeMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    String column = meta.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT);
+                    Object value = meta.getColumnType(i) == java.sql.Types.TIMESTAMP ? result.getObject(i, LocalDateTime.class) : result.getObject(i);
+                    row.put(column, normal(value));
+                }
+                rows.put(row.get("id"), row);
+            }
+        }
+        return rows;
+    }
+
+    private static Map<Object, Map<String, String>> readLake(Table lake) {
+        lake.refresh();
+        Map<Object, Map<String, String>> rows = new HashMap<>();
+        try (CloseableIterable<Record> records = IcebergGenerics.read(lake).build()) {
+            for (Record record : records) {
+                Map<String, String> row = new TreeMap<>();
+                for (Types.NestedField column : lake.schema().columns()) {
+                    row.put(column.name().toLowerCase(java.util.Locale.ROOT), normal(record.getField(column.name())));
+                }
+                rows.put(row.get("id"), row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rows;
+    }
+
+    static String normal(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Boolean bool) {
+            return bool ? "1" : "0";
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof Number number) {
+            return new BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof OffsetDateTime time) {
+            return time.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().toString();
+        }
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toLocalDateTime().toString();
+        }
+        return value.toString();
+    }
+}
