@@ -47,7 +47,10 @@ public final class Catalogs {
 
     /** The implementation class Flink SQL's {@code CREATE CATALOG ... WITH ('catalog-impl'=...)} takes, or null for a built-in type. */
     public static String implementation(LakeConfig lake) {
-        return lake.catalogType() == LakeConfig.CatalogType.JDBC ? "org.apache.iceberg.jdbc.JdbcCatalog" : null;
+        if (lake.catalogType() != LakeConfig.CatalogType.JDBC) {
+            return null;
+        }
+        return lake.uri().startsWith("jdbc:sqlite:") ? SqliteJdbcCatalog.class.getName() : "org.apache.iceberg.jdbc.JdbcCatalog";
     }
 
     public static Catalog open(LakeConfig lake) {

@@ -21,7 +21,7 @@ public final class IcebergSchemaDiff {
             Types.NestedField existing = table.findField(column.name());
             if (existing == null) {
                 changes.add(new SchemaChange(subject, SchemaChange.Kind.FIELD_ADDED, column.name(), null, column.type().toString()));
-            } else if (!existing.type().equals(column.type())) {
+            } else if (!sameType(existing.type(), column.type())) {
                 changes.add(new SchemaChange(subject, typeChange(existing.type(), column.type()), column.name(),
                         existing.type().toString(), column.type().toString()));
             }
@@ -32,6 +32,37 @@ public final class IcebergSchemaDiff {
             }
         }
         return changes;
+    }
+
+    /** Types equal by structure and names, whatever their field ids. */
+    static boolean sameType(Type left, Type right) {
+        if (left.isPrimitiveType() || right.isPrimitiveType()) {
+            return left.equals(right);
+        }
+        if (left.typeId() != right.typeId()) {
+            return false;
+        }
+        switch (left.typeId()) {
+            case LIST:
+                return sameType(left.asListType().elementType(), right.asListType().elementType());
+            case MAP:
+                return sameType(left.asMapType().keyType(), right.asMapType().keyType())
+                        && sameType(left.asMapType().valueType(), right.asMapType().valueType());
+            default: {
+                List<Types.NestedField> leftFields = left.asStructType().fields();
+                List<Types.NestedField> rightFields = right.asStructType().fields();
+                if (leftFields.size() != rightFields.size()) {
+                    return false;
+                }
+                for (int i = 0; i < leftFields.size(); i++) {
+                    if (!leftFields.get(i).name().equals(rightFields.get(i).name())
+                            || !sameType(leftFields.get(i).type(), rightFields.get(i).type())) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
     }
 
     private static SchemaChange.Kind typeChange(Type stored, Type arrived) {
@@ -54,7 +85,7 @@ public final class IcebergSchemaDiff {
         List<Types.NestedField> columns = new ArrayList<>();
         for (Types.NestedField column : table.columns()) {
             Types.NestedField arrived = incoming.findField(column.name());
-            if (arrived != null && !arrived.type().equals(column.type()) && column.type().isPrimitiveType()
+            if (arrived != null && !sameType(arrived.type(), column.type()) && column.type().isPrimitiveType()
                     && arrived.type().isPrimitiveType() && TypeUtil.isPromotionAllowed(column.type(), arrived.type().asPrimitiveType())) {
                 columns.add(Types.NestedField.of(column.fieldId(), column.isOptional(), column.name(), arrived.type()));
             } else {
