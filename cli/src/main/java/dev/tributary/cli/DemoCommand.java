@@ -78,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("Tributary demo: %,d vehicles, %,d events at %s, lake in %s%n", vehicles, events,
                 rate == 0 ? "full speed" : String.format("%,.0f ev/s", rate), lakeDirectory.toAbsolutePath());
         DemoSummary summary;
-        try (LocalStack stack = LocalStack.start(lakeDirectory, webPort, parallelism)) {
+        try (LocalStack stack = LocalStack.start(lakeDirectory, webPort, parallelism + 1)) {
             System.out.printf("Kafka (KRaft) at %s; Flink web UI at %s%n", stack.kafka().bootstrapServers(), stack.flink().webUi());
             summary = new DemoRunner(stack, System.out).run(simulator, settings, limit);
         }

@@ -21,4 +21,13 @@ public record DemoSummary(
         @JsonProperty("seconds") double seconds,
         @JsonProperty("events_per_second") double eventsPerSecond,
         @JsonProperty("lake_dir") String lakeDir,
-        @JsonProperty("flink_web_ui") String flinkWebUi) {}
+        @JsonProperty("flink_web_ui") String flinkWebUi,
+        @JsonProperty("cdc") Map<String, Object> cdc) {
+
+    /** The same summary with what capture and the lake mirror did. */
+    public DemoSummary withCdc(Map<String, Object> cdc) {
+        return new DemoSummary(eventsProduced, eventsValid, dlqRecords, telemetryRowsInLake, distinctEventIdsInLake, enrichedRecords,
+                alertsRaisedByType, alertsResolved, injectedScenariosByType, invalidRecordsByKind, unknownDeviceReadings, outOfOrderReadings,
+                lateReadings, seconds, eventsPerSecond, lakeDir, flinkWebUi, cdc);
+    }
+}

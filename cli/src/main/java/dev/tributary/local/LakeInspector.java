@@ -102,6 +102,22 @@ public final class LakeInspector implements AutoCloseable {
         return new Counts(rows, distinct.size(), distinct);
     }
 
+    /** Rows of the table now, deletes applied (a full read: for upsert tables); -1 when there is no table. */
+    public long liveRows(TableIdentifier table) throws IOException {
+        return look(catalog -> {
+            if (!catalog.tableExists(table)) {
+                return -1L;
+            }
+            long rows = 0;
+            try (CloseableIterable<Record> records = IcebergGenerics.read(catalog.loadTable(table)).build()) {
+                for (Record ignored : records) {
+                    rows++;
+                }
+            }
+            return rows;
+        });
+    }
+
     /** The table as it is now (its metadata; data files are read when scanned). */
     public Table load(TableIdentifier table) throws IOException {
         return look(catalog -> catalog.loadTable(table));

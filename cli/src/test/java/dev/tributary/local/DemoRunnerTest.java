@@ -34,6 +34,13 @@ class DemoRunnerTest {
             assertThat(summary.dlqRecords()).isEqualTo(6);
             assertThat(summary.alertsRaisedByType()).isEqualTo(Map.of("headlights_left_on", summary.injectedScenariosByType().get("headlights_left_on")));
             assertThat(summary.lakeDir()).isEqualTo(lakeDirectory.toAbsolutePath().toString());
+            // The operational tables went through PostgreSQL, Debezium and the mirror job into the lake.
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Long>> mirrored = (Map<String, Map<String, Long>>) summary.cdc().get("mirrored_tables");
+            assertThat(mirrored.get("vehicles")).isEqualTo(Map.of("source_rows", 20L, "lake_rows", 20L));
+            assertThat(mirrored.get("devices")).isEqualTo(Map.of("source_rows", 20L, "lake_rows", 20L));
+            assertThat(mirrored.get("reservations")).isEqualTo(Map.of("source_rows", 10L, "lake_rows", 10L));
+            assertThat((Long) summary.cdc().get("changes_captured")).isGreaterThanOrEqualTo(50L);
         }
         LocalLake lake = new LocalLake(lakeDirectory);
         try (LakeInspector inspector = new LakeInspector(lake.lakeConfig("fleet"))) {
@@ -46,10 +53,10 @@ class DemoRunnerTest {
 
     private DemoSummary run(SimulatorConfig simulator) throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        try (LocalStack stack = LocalStack.start(lakeDirectory, 0, 2)) {
+        try (LocalStack stack = LocalStack.start(lakeDirectory, 0, 3)) {
             DemoSummary summary = new DemoRunner(stack, new PrintStream(progress, true, StandardCharsets.UTF_8))
                     .run(simulator, Map.of(), Duration.ofMinutes(3));
-            assertThat(progress.toString(StandardCharsets.UTF_8)).contains("rows committed").contains("alerts raised");
+            assertThat(progress.toString(StandardCharsets.UTF_8)).contains("rows committed").contains("alerts raised").contains("cdc ");
             return summary;
         }
     }

@@ -34,14 +34,16 @@ public final class CapturePreflight {
             credentials.setProperty("password", config.password());
         }
         List<String> problems = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(config.jdbcUrl(), credentials)) {
+        // Binlog databases are checked from the server, not the database: a user may lack the right to open it.
+        String url = config.kind() == DatabaseKind.POSTGRES ? config.jdbcUrl() : config.kind().jdbcUrl(config.hostname(), config.port(), "");
+        try (Connection connection = DriverManager.getConnection(url, credentials)) {
             if (config.kind() == DatabaseKind.POSTGRES) {
                 checkPostgres(connection, problems);
             } else {
                 checkBinlog(connection, problems);
             }
         } catch (SQLException e) {
-            problems.add("cannot connect to " + config.jdbcUrl() + " as '" + config.user() + "': " + e.getMessage()
+            problems.add("cannot connect to " + url + " as '" + config.user() + "': " + e.getMessage()
                     + " (check capture.database.hostname, port, user, and the password in capture.database.password or $"
                     + CaptureConfig.DEFAULT_PASSWORD_VARIABLE + ")");
         }
