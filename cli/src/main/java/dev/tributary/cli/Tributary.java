@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tributary 0.1.0",
         description = "Streaming pipeline: device telemetry and CDC into an Iceberg lake, an enriched topic and alerts.",
-        subcommands = {DemoCommand.class, QueryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, CaptureCommand.class, QueryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Tributary {
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -38,6 +38,13 @@ public interface LocalDatabase extends AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(), user(), password());
     }
 
+    /** Runs one SQL statement. */
+    default void execute(String sql) throws SQLException {
+        try (Connection connection = connect(); java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     /** A capture configuration for some of this database's tables (names without namespace). */
     default CaptureConfig captureConfig(String name, String bootstrapServers, Path stateDirectory, List<String> tables, Map<String, String> extra) {
         Map<String, String> values = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -55,6 +56,8 @@ public final class LocalFlink implements AutoCloseable {
         configuration.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
         configuration.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
         configuration.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        // Jobs run on the application's own class loader here; Hadoop's shutdown hook may touch it after a job ends.
+        configuration.set(CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
         configuration.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory.toUri().toString());
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(configuration)
@@ -78,6 +81,8 @@ public final class LocalFlink implements AutoCloseable {
         Configuration configuration = new Configuration();
         configuration.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory.toUri().toString());
         configuration.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        // Jobs run on the application's own class loader here; Hadoop's shutdown hook may touch it after a job ends.
+        configuration.set(CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
         return StreamExecutionEnvironment.getExecutionEnvironment(configuration);
     }
 

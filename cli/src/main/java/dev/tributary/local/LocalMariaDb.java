@@ -41,7 +41,8 @@ public final class LocalMariaDb implements LocalDatabase {
      *
      * @param binlogFormat {@code ROW} for capture; the tests also start {@code STATEMENT} to see the error
      */
-    public static LocalMariaDb start(Path directory, int port, String binlogFormat) throws IOException, InterruptedException, SQLException {
+    public static LocalMariaDb start(Path where, int port, String binlogFormat) throws IOException, InterruptedException, SQLException {
+        Path directory = where.toAbsolutePath();
         Path server = binary("mariadbd", "sbin");
         Path data = directory.resolve("data");
         boolean asRoot = "root".equals(System.getProperty("user.name"));

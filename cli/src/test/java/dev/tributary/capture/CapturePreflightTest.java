@@ -20,7 +20,7 @@ class CapturePreflightTest {
     @Test
     void postgresWithoutLogicalDecodingNamesTheSetting() throws Exception {
         try (LocalPostgres postgres = LocalPostgres.start(0, null, "replica")) {
-            CaptureServiceTest.execute(postgres, "CREATE TABLE vehicles (id TEXT PRIMARY KEY)");
+            postgres.execute("CREATE TABLE vehicles (id TEXT PRIMARY KEY)");
             CaptureConfig config = postgres.captureConfig("preflight", "localhost:1", directory, List.of("vehicles", "missing"), Map.of());
             assertThatThrownBy(() -> new CapturePreflight(config).check())
                     .isInstanceOf(CaptureSetupException.class)
@@ -34,8 +34,8 @@ class CapturePreflightTest {
     @Test
     void postgresUserWithoutReplicationIsToldTheGrant() throws Exception {
         try (LocalPostgres postgres = LocalPostgres.start()) {
-            CaptureServiceTest.execute(postgres, "CREATE TABLE vehicles (id TEXT PRIMARY KEY)");
-            CaptureServiceTest.execute(postgres, "CREATE ROLE reader LOGIN");
+            postgres.execute("CREATE TABLE vehicles (id TEXT PRIMARY KEY)");
+            postgres.execute("CREATE ROLE reader LOGIN");
             Map<String, String> asReader = Map.of("capture.database.user", "reader");
             CaptureConfig config = postgres.captureConfig("preflight", "localhost:1", directory, List.of("vehicles"), asReader);
             assertThatThrownBy(() -> new CapturePreflight(config).check())

@@ -57,17 +57,17 @@ class CaptureServiceTest {
     }
 
     private void snapshotStreamAndResume(LocalDatabase database, String name) throws Exception {
-        execute(database, "CREATE TABLE vehicles (id VARCHAR(32) PRIMARY KEY, model VARCHAR(64), mileage BIGINT)");
-        execute(database, "CREATE TABLE audit (id INT PRIMARY KEY, note VARCHAR(64))");
-        execute(database, "INSERT INTO vehicles VALUES ('v1', 'Ioniq 5', 100), ('v2', 'Model 3', 200)");
+        database.execute("CREATE TABLE vehicles (id VARCHAR(32) PRIMARY KEY, model VARCHAR(64), mileage BIGINT)");
+        database.execute("CREATE TABLE audit (id INT PRIMARY KEY, note VARCHAR(64))");
+        database.execute("INSERT INTO vehicles VALUES ('v1', 'Ioniq 5', 100), ('v2', 'Model 3', 200)");
         CaptureConfig config = database.captureConfig(name, kafka.bootstrapServers(), directory.resolve("state"), List.of("vehicles"),
                 Map.of("capture.heartbeat-interval", "500ms"));
         String topic = "fleet.cdc." + database.tableNamespace() + ".vehicles";
         try (CaptureService capture = new CaptureService(config, Clock.systemUTC())) {
             capture.start();
             assertThat(capture.awaitStreaming(Duration.ofSeconds(60)).phase()).isEqualTo(CaptureStatus.Phase.STREAMING);
-            execute(database, "UPDATE vehicles SET mileage = 150 WHERE id = 'v1'");
-            execute(database, "DELETE FROM vehicles WHERE id = 'v2'");
+            database.execute("UPDATE vehicles SET mileage = 150 WHERE id = 'v1'");
+            database.execute("DELETE FROM vehicles WHERE id = 'v2'");
             awaitRecords(topic, 5);
         }
         List<ConsumerRecord<byte[], byte[]>> records = Topics.readAll(kafka.bootstrapServers(), topic, IsolationLevel.READ_UNCOMMITTED);
@@ -84,14 +84,14 @@ class CaptureServiceTest {
         assertThat(update.path("payload").path("source").path("table").asText()).isEqualTo("vehicles");
 
         // Stopped, the database moves on; started again, capture resumes where it stopped: nothing lost, no new snapshot.
-        execute(database, "INSERT INTO vehicles VALUES ('v3', 'Zoe', 300)");
+        database.execute("INSERT INTO vehicles VALUES ('v3', 'Zoe', 300)");
         try (CaptureService capture = new CaptureService(config, Clock.systemUTC())) {
             capture.start();
             awaitRecords(topic, 6);
             // The captured table is quiet while another one is busy: heartbeats move the offsets on.
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             for (int i = 0; capture.status().heartbeats() == 0 && System.nanoTime() < deadline; i++) {
-                execute(database, "INSERT INTO audit VALUES (" + i + ", 'elsewhere')");
+                database.execute("INSERT INTO audit VALUES (" + i + ", 'elsewhere')");
                 Thread.sleep(200);
             }
             assertThat(capture.status().heartbeats()).as("heartbeats while the table is quiet").isPositive();
@@ -126,11 +126,5 @@ class CaptureServiceTest {
             Thread.sleep(200);
         }
         throw new AssertionError("fewer than " + count + " records on " + topic);
-    }
-
-    static void execute(LocalDatabase database, String sql) throws Exception {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

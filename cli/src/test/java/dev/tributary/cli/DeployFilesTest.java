@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tributary.capture.CaptureConfig;
 import dev.tributary.config.PipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,18 @@ import org.junit.jupiter.api.Test;
 /** What can be checked here of the deployment files: they parse, and they name things that exist. */
 class DeployFilesTest {
     private static final Path ROOT = Path.of("..");
+
+    @Test
+    void theLakeMirrorAndCaptureConfigurationsParse() throws Exception {
+        PipelineConfig mirror = PipelineConfig.fromFile(ROOT.resolve("deploy/flink/lake-mirror.properties"), Map.of());
+        assertThat(mirror.mirror().tables()).contains("public.vehicles");
+        for (String file : new String[] {"postgres.properties", "aurora-mysql.properties"}) {
+            CaptureConfig capture = CaptureConfig.fromFile(ROOT.resolve("deploy/capture").resolve(file), Map.of(), Map.of("TRIBUTARY_CAPTURE_PASSWORD", "secret"));
+            assertThat(capture.password()).as("from the environment").isEqualTo("secret");
+            assertThat(capture.describe()).doesNotContain("secret");
+            assertThat(capture.debeziumProperties().getProperty("topic.prefix")).isEqualTo("fleet.cdc");
+        }
+    }
 
     @Test
     void theClusterConfigurationIsValid() throws Exception {

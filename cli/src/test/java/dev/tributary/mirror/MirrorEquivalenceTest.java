@@ -99,7 +99,7 @@ class MirrorEquivalenceTest {
                     Thread.sleep(1000);
                     result = compare(database, config, identifier);
                 } while (!result.equal() && System.nanoTime() < deadline);
-                // A catalog opened after the run: a JDBC catalog on SQLite keeps what it saw when opened.
+                stack.flink().cancel(resumed);
                 Catalog catalog = Catalogs.open(config.lake());
                 try {
                     System.out.printf("%s: %d operations in %d transactions; source %d rows, lake %d rows, %d mismatches %s%n",
@@ -120,7 +120,6 @@ class MirrorEquivalenceTest {
                     ((AutoCloseable) catalog).close();
                 }
                 assertThat(Topics.countCommitted(stack.kafka().bootstrapServers(), config.mirror().deadLetterTopic())).isZero();
-                stack.flink().cancel(resumed);
             }
         }
     }

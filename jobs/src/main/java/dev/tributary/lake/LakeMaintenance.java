@@ -22,6 +22,7 @@ import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
@@ -91,8 +92,7 @@ public final class LakeMaintenance {
         FileStats before = stats(table);
         boolean compacted = false;
         if (before.files() > minFiles) {
-            compact(table);
-            compacted = true;
+            compacted = compactRetrying(table);
         }
         table.refresh();
         int snapshotsBefore = countSnapshots(table);
@@ -111,6 +111,24 @@ public final class LakeMaintenance {
             count++;
         }
         return count;
+    }
+
+    /**
+     * Compacts; when another compaction removed the same files first (Iceberg refuses to delete
+     * files that are gone), plans again from the new snapshot, up to three times.
+     */
+    private static boolean compactRetrying(Table table) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                compact(table);
+                return true;
+            } catch (ValidationException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+                table.refresh();
+            }
+        }
     }
 
     /** Rewrites every live row of the current snapshot into new data files and drops the old data and delete files. */

@@ -15,11 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +25,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -57,23 +48,29 @@ public final class CaptureService implements AutoCloseable {
     private final Clock clock;
     private final JsonConverter keyConverter = new JsonConverter();
     private final JsonConverter valueConverter = new JsonConverter();
-    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> perTable = new ConcurrentHashMap<>();
     private final AtomicLong changes = new AtomicLong();
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong lagMillis = new AtomicLong(-1);
+    private final AtomicLong firstChangeMillis = new AtomicLong(-1);
     private final AtomicLong lastChangeMillis = new AtomicLong(-1);
     private final AtomicReference<CaptureStatus.Phase> phase = new AtomicReference<>(CaptureStatus.Phase.STARTING);
     private final AtomicReference<String> failure = new AtomicReference<>();
 
-    private KafkaProducer<byte[], byte[]> producer;
-    private Admin admin;
+    private final java.util.function.Function<CaptureConfig, ChangeSink> sinks;
+    private ChangeSink sink;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ExecutorService executor;
 
     public CaptureService(CaptureConfig config, Clock clock) {
+        this(config, clock, KafkaChangeSink::new);
+    }
+
+    /** A capture service sending to another sink than Kafka (the benchmark measures the engine alone). */
+    public CaptureService(CaptureConfig config, Clock clock, java.util.function.Function<CaptureConfig, ChangeSink> sinks) {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.sinks = requireNonNull(sinks, "sinks is null");
         keyConverter.configure(Map.of("schemas.enable", "true"), true);
         valueConverter.configure(Map.of("schemas.enable", "true"), false);
     }
@@ -89,8 +86,7 @@ public final class CaptureService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create capture.state-dir " + config.stateDirectory(), e);
         }
-        producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
-        admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()));
+        sink = sinks.apply(config);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(config.debeziumProperties())
                 .using(this::completed)
@@ -108,7 +104,7 @@ public final class CaptureService implements AutoCloseable {
     public CaptureStatus status() {
         Map<String, Long> tables = new TreeMap<>();
         perTable.forEach((table, count) -> tables.put(table, count.get()));
-        return new CaptureStatus(currentPhase(), changes.get(), tables, heartbeats.get(), lagMillis.get(), lastChangeMillis.get(), failure.get());
+        return new CaptureStatus(currentPhase(), changes.get(), tables, heartbeats.get(), lagMillis.get(), firstChangeMillis.get(), lastChangeMillis.get(), failure.get());
     }
 
     /**
@@ -148,7 +144,6 @@ public final class CaptureService implements AutoCloseable {
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> batch, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
-        AtomicReference<Exception> sendFailure = new AtomicReference<>();
         Map<String, Long> batchTables = new HashMap<>();
         long newestSource = -1;
         long batchChanges = 0;
@@ -156,14 +151,9 @@ public final class CaptureService implements AutoCloseable {
         for (RecordChangeEvent<SourceRecord> event : batch) {
             SourceRecord record = event.record();
             String topic = record.topic();
-            ensureTopic(topic);
             byte[] key = record.key() == null ? null : keyConverter.fromConnectData(topic, record.keySchema(), record.key());
             byte[] value = record.value() == null ? null : valueConverter.fromConnectData(topic, record.valueSchema(), record.value());
-            producer.send(new ProducerRecord<>(topic, null, record.timestamp(), key, value), (metadata, error) -> {
-                if (error != null) {
-                    sendFailure.compareAndSet(null, error);
-                }
-            });
+            sink.send(topic, key, value, record.timestamp());
             if (topic.equals(config.heartbeatTopic())) {
                 heartbeats.incrementAndGet();
             } else if (record.value() instanceof Struct envelope && envelope.schema().field("source") != null && envelope.schema().field("op") != null) {
@@ -178,10 +168,7 @@ public final class CaptureService implements AutoCloseable {
                 batchChanges++;
             }
         }
-        producer.flush();
-        if (sendFailure.get() != null) {
-            throw new IllegalStateException("Kafka did not acknowledge change events; offsets stay at the last acknowledged batch", sendFailure.get());
-        }
+        sink.flush();
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
         }
@@ -190,6 +177,7 @@ public final class CaptureService implements AutoCloseable {
         changes.addAndGet(batchChanges);
         batchTables.forEach((table, count) -> perTable.computeIfAbsent(table, name -> new AtomicLong()).addAndGet(count));
         if (batchChanges > 0) {
+            firstChangeMillis.compareAndSet(-1, now);
             lastChangeMillis.set(now);
             if (!snapshot && newestSource >= 0) {
                 lagMillis.set(Math.max(0, now - newestSource));
@@ -203,27 +191,6 @@ public final class CaptureService implements AutoCloseable {
         return database + "." + source.get("table");
     }
 
-    private void ensureTopic(String topic) {
-        if (knownTopics.contains(topic)) {
-            return;
-        }
-        try {
-            admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(config.topicPartitions()), java.util.Optional.empty())))
-                    .all().get(30, TimeUnit.SECONDS);
-            LOG.info("Created topic {} with {} partition(s)", topic, config.topicPartitions());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topic " + topic, e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("timed out creating topic " + topic, e);
-        }
-        knownTopics.add(topic);
-    }
-
     private void completed(boolean success, String message, Throwable error) {
         if (success) {
             phase.set(CaptureStatus.Phase.STOPPED);
@@ -234,18 +201,6 @@ public final class CaptureService implements AutoCloseable {
             failure.set(reason);
             LOG.error("Capture {} failed: {}", config.name(), reason, error);
         }
-    }
-
-    private Properties producerProperties() {
-        Properties properties = new Properties();
-        properties.put("bootstrap.servers", config.bootstrapServers());
-        properties.put("acks", "all");
-        properties.put("enable.idempotence", "true");
-        properties.put("compression.type", "lz4");
-        properties.put("linger.ms", "5");
-        properties.put("client.id", "tributary-capture-" + config.name());
-        properties.putAll(config.kafkaProperties());
-        return properties;
     }
 
     /** Waits until the engine has written its snapshot and streams, or fails. */
@@ -277,11 +232,8 @@ public final class CaptureService implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(10));
-        }
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
+        if (sink != null) {
+            sink.close();
         }
         if (phase.get() != CaptureStatus.Phase.FAILED) {
             phase.set(CaptureStatus.Phase.STOPPED);

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param changesPerTable the same, per {@code database.table}
  * @param lagMillis milliseconds between the newest streamed change's commit in the database and
  *     its acknowledgement by Kafka; -1 before the first streamed change
+ * @param firstChangeMillis when the first change was acknowledged; -1 before it
  * @param failure why the engine stopped, when {@code phase} is {@link Phase#FAILED}
  */
 public record CaptureStatus(
@@ -18,6 +19,7 @@ public record CaptureStatus(
         Map<String, Long> changesPerTable,
         long heartbeats,
         long lagMillis,
+        long firstChangeMillis,
         long lastChangeMillis,
         String failure) {
 
