@@ -9,10 +9,13 @@ import dev.tributary.capture.CaptureStatus;
 import dev.tributary.capture.ChangeSink;
 import dev.tributary.capture.DatabaseKind;
 import dev.tributary.cdc.CdcWorkload;
+import dev.tributary.cdc.DebeziumJson;
 import dev.tributary.cdc.MirrorComparison;
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.lake.Catalogs;
+import dev.tributary.lake.LakeMaintenance;
 import dev.tributary.local.LocalDatabase;
+import dev.tributary.local.LocalKafka;
 import dev.tributary.local.LocalMariaDb;
 import dev.tributary.local.LocalPostgres;
 import dev.tributary.local.LocalStack;
@@ -84,7 +87,13 @@ public final class CdcBenchmark {
             @JsonProperty("lag_ms_p99") long lagMsP99,
             @JsonProperty("checkpoint_interval_ms") long checkpointIntervalMs,
             @JsonProperty("rows_compared") long rowsCompared,
-            @JsonProperty("mismatches") long mismatches) {}
+            @JsonProperty("mismatches") long mismatches,
+            @JsonProperty("data_files_before_maintenance") int dataFilesBefore,
+            @JsonProperty("delete_files_before_maintenance") int deleteFilesBefore,
+            @JsonProperty("bytes_before_maintenance") long bytesBefore,
+            @JsonProperty("data_files_after_maintenance") int dataFilesAfter,
+            @JsonProperty("delete_files_after_maintenance") int deleteFilesAfter,
+            @JsonProperty("bytes_after_maintenance") long bytesAfter) {}
 
     public int run() throws Exception {
         Path directory = Files.createDirectories(workDirectory).resolve("cdc-" + System.currentTimeMillis());
@@ -97,7 +106,8 @@ public final class CdcBenchmark {
             CaptureConfig raw = database.captureConfig("bench_raw", stack.kafka().bootstrapServers(), directory.resolve("raw"), tables, Map.of());
             CaptureConfig capture = database.captureConfig("bench", stack.kafka().bootstrapServers(), directory.resolve("capture"), tables, Map.of());
             long checkpointMillis = 1000;
-            PipelineConfig mirror = stack.pipelineConfig(Map.of("checkpoint.interval", checkpointMillis + "ms",
+            // Maintenance off during the run, to show what an upsert table becomes without it; one run at the end.
+            PipelineConfig mirror = stack.pipelineConfig(Map.of("checkpoint.interval", checkpointMillis + "ms", "maintenance.interval", "0s",
                     "mirror.tables", String.join(",", tables.stream().map(table -> database.tableNamespace() + "." + table).toList())));
             stack.createMirrorTopics(mirror);
 
@@ -119,6 +129,12 @@ public final class CdcBenchmark {
 
             TableIdentifier items = TableIdentifier.of(mirror.mirror().namespace(), CdcWorkload.TABLE);
             TableIdentifier probes = TableIdentifier.of(mirror.mirror().namespace(), PROBE);
+            // The change topics exist before the job starts, so that its source does not wait for partition discovery.
+            List<LocalKafka.TopicSpec> topics = new ArrayList<>();
+            for (String table : tables) {
+                topics.add(LocalKafka.TopicSpec.of(DebeziumJson.topic(capture.topicPrefix(), database.tableNamespace(), table), capture.topicPartitions()));
+            }
+            stack.kafka().createTopics(topics);
             JobID job = stack.submitMirror(mirror, null);
             stack.flink().awaitRunning(job, Duration.ofMinutes(1));
             try (CaptureService service = new CaptureService(capture, Clock.systemUTC())) {
@@ -138,9 +154,21 @@ public final class CdcBenchmark {
                 MirrorComparison.Result result = awaitEqual(database, mirror, items, Duration.ofMinutes(5));
                 stack.flink().cancel(job);
                 lags.sort(Long::compare);
+                LakeMaintenance.FileStats before;
+                LakeMaintenance.FileStats after;
+                Catalog catalog = Catalogs.open(mirror.lake());
+                try {
+                    Table table = catalog.loadTable(items);
+                    before = LakeMaintenance.stats(table);
+                    after = new LakeMaintenance(Clock.systemUTC()).maintain(table, 0, Duration.ofHours(1), 5).after();
+                } finally {
+                    ((AutoCloseable) catalog).close();
+                }
+                out.printf("lake files of %s with maintenance off during the run: %s; after one maintenance run: %s%n", items, before, after);
                 Figures figures = new Figures(kind.configName(), changes, backlogTransactions, round(rawEps), round(kafkaEps), round(endToEndEps),
                         Math.round(endToEndEps / rawEps * 1000) / 1000.0, rate, lags.size(), percentile(lags, 0.5), percentile(lags, 0.99),
-                        checkpointMillis, result.sourceRows(), result.mismatches());
+                        checkpointMillis, result.sourceRows(), result.mismatches(), before.dataFiles(), before.deleteFiles(),
+                        before.dataBytes() + before.deleteBytes(), after.dataFiles(), after.deleteFiles(), after.dataBytes() + after.deleteBytes());
                 out.println();
                 SummaryJson.printAndWrite(figures, out, summaryJson);
                 return result.equal() && committed.size() == lags.size() ? 0 : 1;

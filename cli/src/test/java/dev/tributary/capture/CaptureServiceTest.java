@@ -45,23 +45,25 @@ class CaptureServiceTest {
     @Test
     void postgresSnapshotThenStreamingThenResumeAfterRestart() throws Exception {
         try (LocalPostgres postgres = LocalPostgres.start()) {
-            snapshotStreamAndResume(postgres, "pg");
+            snapshotStreamAndResume(postgres, "pg", Map.of());
         }
     }
 
     @Test
-    void mariadbSnapshotThenStreamingThenResumeAfterRestart() throws Exception {
+    void mariadbSnapshotThenStreamingThenResumeAfterRestartWithOffsetsInKafka() throws Exception {
         try (LocalMariaDb mariadb = LocalMariaDb.start(directory.resolve("mariadb"), 0, "ROW")) {
-            snapshotStreamAndResume(mariadb, "maria");
+            // Offsets and schema history in Kafka topics this time.
+            snapshotStreamAndResume(mariadb, "maria", Map.of("capture.offset-store", "kafka"));
         }
     }
 
-    private void snapshotStreamAndResume(LocalDatabase database, String name) throws Exception {
+    private void snapshotStreamAndResume(LocalDatabase database, String name, Map<String, String> settings) throws Exception {
         database.execute("CREATE TABLE vehicles (id VARCHAR(32) PRIMARY KEY, model VARCHAR(64), mileage BIGINT)");
         database.execute("CREATE TABLE audit (id INT PRIMARY KEY, note VARCHAR(64))");
         database.execute("INSERT INTO vehicles VALUES ('v1', 'Ioniq 5', 100), ('v2', 'Model 3', 200)");
-        CaptureConfig config = database.captureConfig(name, kafka.bootstrapServers(), directory.resolve("state"), List.of("vehicles"),
-                Map.of("capture.heartbeat-interval", "500ms"));
+        Map<String, String> extra = new java.util.HashMap<>(settings);
+        extra.put("capture.heartbeat-interval", "500ms");
+        CaptureConfig config = database.captureConfig(name, kafka.bootstrapServers(), directory.resolve("state"), List.of("vehicles"), extra);
         String topic = "fleet.cdc." + database.tableNamespace() + ".vehicles";
         try (CaptureService capture = new CaptureService(config, Clock.systemUTC())) {
             capture.start();
