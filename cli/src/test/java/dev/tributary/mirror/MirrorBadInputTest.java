@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Bad input and schema changes through the running mirror job: an event with no key, a
  * malformed envelope, an event of a table that is not mirrored, and a column whose type
- * changed each become a dead letter with its reason; an added column evolves the table; each
+ * changed each become a dead letter with its reason; an added column and a widened type evolve the table; each
  * schema change is published once; the job keeps running and the good rows land.
  */
 class MirrorBadInputTest {
@@ -57,6 +57,8 @@ class MirrorBadInputTest {
             ConnectEnvelope retyped = ConnectEnvelope.table("public", "widgets").keyColumn("id", "int64").column("size", "string", true)
                     .column("color", "string", true);
             ConnectEnvelope others = ConnectEnvelope.table("public", "others").keyColumn("id", "int64");
+            ConnectEnvelope wider = ConnectEnvelope.table("public", "widgets").keyColumn("id", "int64").column("size", "int64", true)
+                    .column("color", "string", true);
             String topic = widgets.topic("fleet");
             stack.kafka().createTopics(List.of(LocalKafka.TopicSpec.of(topic, 1), LocalKafka.TopicSpec.of(others.topic("fleet"), 1)));
 
@@ -73,6 +75,8 @@ class MirrorBadInputTest {
                     Map<String, Object> bad = Map.of("id", id, "size", "large", "color", "blue");
                     send(producer, topic, retyped.key(bad), retyped.value("c", null, bad, 5));
                 }
+                Map<String, Object> five = Map.of("id", 5, "size", 5_000_000_000L, "color", "green");
+                send(producer, topic, wider.key(five), wider.value("c", null, five, 6));
                 Map<String, Object> oneAgain = Map.of("id", 1, "size", 11);
                 send(producer, topic, widgets.key(oneAgain), widgets.value("u", one, oneAgain, 6));
                 send(producer, topic, widgets.key(oneAgain), null);
@@ -83,14 +87,15 @@ class MirrorBadInputTest {
             Map<Long, Record> rows = Map.of();
             while (System.nanoTime() < deadline) {
                 rows = read(config, identifier);
-                if (rows.containsKey(1L) && Integer.valueOf(11).equals(rows.get(1L).getField("size")) && rows.containsKey(2L)
+                if (rows.containsKey(1L) && Long.valueOf(11).equals(rows.get(1L).getField("size")) && rows.containsKey(2L)
                         && Topics.countCommitted(stack.kafka().bootstrapServers(), config.mirror().deadLetterTopic()) >= 5) {
                     break;
                 }
                 Thread.sleep(500);
             }
-            assertThat(rows.keySet()).containsExactlyInAnyOrder(1L, 2L);
-            assertThat(rows.get(1L).getField("size")).isEqualTo(11);
+            assertThat(rows.keySet()).containsExactlyInAnyOrder(1L, 2L, 5L);
+            assertThat(rows.get(5L).getField("size")).as("the widened column holds a long").isEqualTo(5_000_000_000L);
+            assertThat(rows.get(1L).getField("size")).as("a row of the narrower shape, widened").isEqualTo(11L);
             assertThat(rows.get(1L).getField("color")).as("rows of the old shape: the added column is null").isNull();
             assertThat(rows.get(2L).getField("color")).as("the added column holds its value from its first row on").isEqualTo("red");
 
@@ -114,7 +119,7 @@ class MirrorBadInputTest {
                 assertThat(event.getSubject()).isEqualTo("fleet.widgets");
                 changes.merge(event.getExtension("changekind") + " " + event.getExtension("changepath"), 1, Integer::sum);
             }
-            assertThat(changes).isEqualTo(Map.of("field_added color", 1, "type_changed size", 1));
+            assertThat(changes).isEqualTo(Map.of("field_added color", 1, "type_changed size", 1, "type_widened size", 1));
             assertThat(stack.flink().status(job)).isEqualTo(JobStatus.RUNNING);
             stack.flink().cancel(job);
         }
