@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, CaptureCommand.class, QueryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Tributary {
     public static void main(String[] args) {
+        // Libraries that log through java.util.logging (MySQL/MariaDB's binlog client) go to the same log.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         System.exit(execute(args));
     }
 
