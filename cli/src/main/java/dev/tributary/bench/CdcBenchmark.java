@@ -20,7 +20,6 @@ import dev.tributary.local.LocalMariaDb;
 import dev.tributary.local.LocalPostgres;
 import dev.tributary.local.LocalStack;
 import dev.tributary.local.SummaryJson;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,14 +143,14 @@ public final class CdcBenchmark {
                 CaptureStatus inKafka = awaitChanges(service, changes, Duration.ofMinutes(20));
                 double kafkaEps = changes * 1000.0 / Math.max(1, inKafka.lastChangeMillis() - inKafka.firstChangeMillis());
                 out.printf("capture into Kafka: %,.0f changes/s%n", kafkaEps);
-                MirrorComparison.Result drained = awaitEqual(database, mirror, items, Duration.ofMinutes(20));
+                MirrorComparison.Result drained = MirrorComparison.awaitEqual(database, CdcWorkload.TABLE, mirror.lake(), items, Duration.ofMinutes(20));
                 double endToEndEps = changes * 1000.0 / (System.currentTimeMillis() - started);
                 out.printf("end to end (database -> Kafka -> Iceberg): %,.0f changes/s (%s)%n", endToEndEps, drained.equal() ? "equal" : "NOT equal");
 
                 double rate = 100;
                 Map<Long, Long> committed = new HashMap<>();
                 List<Long> lags = steadyStream(database, workload, mirror, probes, rate, Duration.ofSeconds(20), committed);
-                MirrorComparison.Result result = awaitEqual(database, mirror, items, Duration.ofMinutes(5));
+                MirrorComparison.Result result = MirrorComparison.awaitEqual(database, CdcWorkload.TABLE, mirror.lake(), items, Duration.ofMinutes(5));
                 stack.flink().cancel(job);
                 lags.sort(Long::compare);
                 LakeMaintenance.FileStats before;
@@ -272,29 +271,6 @@ public final class CdcBenchmark {
         } finally {
             ((AutoCloseable) catalog).close();
         }
-    }
-
-    private static MirrorComparison.Result awaitEqual(LocalDatabase database, PipelineConfig mirror, TableIdentifier table, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        MirrorComparison.Result result = null;
-        while (System.nanoTime() < deadline) {
-            Catalog catalog = Catalogs.open(mirror.lake());
-            try {
-                result = MirrorComparison.compare(database, CdcWorkload.TABLE, catalog.loadTable(table));
-                if (result.equal()) {
-                    return result;
-                }
-            } catch (NoSuchTableException e) {
-                // not created yet
-            } finally {
-                ((AutoCloseable) catalog).close();
-            }
-            Thread.sleep(1000);
-        }
-        if (result == null) {
-            throw new IOException("the mirror table " + table + " never appeared");
-        }
-        return result;
     }
 
     private static long percentile(List<Long> sorted, double quantile) {

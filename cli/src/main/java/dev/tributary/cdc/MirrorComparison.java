@@ -1,5 +1,7 @@
 package dev.tributary.cdc;
 
+import dev.tributary.config.LakeConfig;
+import dev.tributary.lake.Catalogs;
 import dev.tributary.local.LocalDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +12,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -18,8 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
@@ -63,6 +69,32 @@ public final class MirrorComparison {
         return new Result(source.size(), mirrored.size(), mismatches, examples);
     }
 
+    /** Compares with the lake table as it is now, in a catalog opened for this look; a missing table compares as unequal. */
+    public static Result compare(LocalDatabase database, String table, LakeConfig lake, TableIdentifier identifier) throws Exception {
+        Catalog catalog = Catalogs.open(lake);
+        try {
+            return compare(database, table, catalog.loadTable(identifier));
+        } catch (NoSuchTableException e) {
+            return new Result(-1, 0, Integer.MAX_VALUE, List.of("no table " + identifier + " yet"));
+        } finally {
+            if (catalog instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        }
+    }
+
+    /** Compares once a second until source and lake are equal or {@code timeout} passes; returns the last comparison. */
+    public static Result awaitEqual(LocalDatabase database, String table, LakeConfig lake, TableIdentifier identifier, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Result result = compare(database, table, lake, identifier);
+        while (!result.equal() && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            result = compare(database, table, lake, identifier);
+        }
+        return result;
+    }
+
     private static Map<Object, Map<String, String>> readSource(LocalDatabase database, String table) throws SQLException {
         Map<Object, Map<String, String>> rows = new HashMap<>();
         try (Connection connection = database.connect(); Statement statement = connection.createStatement();
@@ -82,7 +114,6 @@ public final class MirrorComparison {
     }
 
     private static Map<Object, Map<String, String>> readLake(Table lake) {
-        lake.refresh();
         Map<Object, Map<String, String>> rows = new HashMap<>();
         try (CloseableIterable<Record> records = IcebergGenerics.read(lake).build()) {
             for (Record record : records) {

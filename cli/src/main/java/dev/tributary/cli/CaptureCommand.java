@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +32,7 @@ final class CaptureCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--set", description = "A configuration key=value on top of the file (repeatable).")
-    List<String> settings = List.of();
+    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--status-every", defaultValue = "1s", description = "How often to print the status line (default: ${DEFAULT-VALUE}).")
     String statusEvery;
@@ -47,15 +46,7 @@ final class CaptureCommand implements Callable<Integer> {
         if (!Files.isReadable(config)) {
             throw new ConfigException("--config", config.toString(), "no readable file there");
         }
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (String setting : settings) {
-            int equals = setting.indexOf('=');
-            if (equals <= 0) {
-                throw new ConfigException("--set takes key=value, not '" + setting + "'");
-            }
-            overrides.put(setting.substring(0, equals), setting.substring(equals + 1));
-        }
-        CaptureConfig captureConfig = CaptureConfig.fromFile(config, overrides, System.getenv());
+        CaptureConfig captureConfig = CaptureConfig.fromFile(config, settings, System.getenv());
         Duration interval = Durations.parse("--status-every", statusEvery);
         Duration limit = duration == null ? null : Durations.parse("--duration", duration);
         out.println("Starting " + captureConfig.describe());

@@ -13,22 +13,44 @@ import java.util.stream.Collectors;
 
 /** An operational database running on this machine for the demo, the tests and the benchmarks. */
 public interface LocalDatabase extends AutoCloseable {
-    DatabaseKind kind();
+    /**
+     * Where the database listens and who may capture from it.
+     *
+     * @param database the database (PostgreSQL) or schema (MySQL, MariaDB) that holds the captured tables
+     * @param user a user allowed to capture: superuser locally
+     * @param tableNamespace where the tables live in Debezium's names: the schema for PostgreSQL, the database otherwise
+     */
+    record Endpoint(DatabaseKind kind, String hostname, int port, String database, String user, String password, String tableNamespace) {}
 
-    String hostname();
+    Endpoint endpoint();
 
-    int port();
+    default DatabaseKind kind() {
+        return endpoint().kind();
+    }
 
-    /** The database (PostgreSQL) or schema (MySQL, MariaDB) that holds the captured tables. */
-    String database();
+    default String hostname() {
+        return endpoint().hostname();
+    }
 
-    /** A user allowed to capture: superuser locally. */
-    String user();
+    default int port() {
+        return endpoint().port();
+    }
 
-    String password();
+    default String database() {
+        return endpoint().database();
+    }
 
-    /** Where the tables live in Debezium's names: the schema for PostgreSQL, the database otherwise. */
-    String tableNamespace();
+    default String user() {
+        return endpoint().user();
+    }
+
+    default String password() {
+        return endpoint().password();
+    }
+
+    default String tableNamespace() {
+        return endpoint().tableNamespace();
+    }
 
     default String jdbcUrl() {
         return kind().jdbcUrl(hostname(), port(), database());

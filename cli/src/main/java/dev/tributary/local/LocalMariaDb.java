@@ -145,38 +145,8 @@ public final class LocalMariaDb implements LocalDatabase {
     }
 
     @Override
-    public DatabaseKind kind() {
-        return DatabaseKind.MARIADB;
-    }
-
-    @Override
-    public String hostname() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public String database() {
-        return DATABASE;
-    }
-
-    @Override
-    public String user() {
-        return USER;
-    }
-
-    @Override
-    public String password() {
-        return PASSWORD;
-    }
-
-    @Override
-    public String tableNamespace() {
-        return DATABASE;
+    public Endpoint endpoint() {
+        return new Endpoint(DatabaseKind.MARIADB, "127.0.0.1", port, DATABASE, USER, PASSWORD, DATABASE);
     }
 
     @Override

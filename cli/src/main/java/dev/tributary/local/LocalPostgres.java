@@ -59,38 +59,8 @@ public final class LocalPostgres implements LocalDatabase {
     }
 
     @Override
-    public DatabaseKind kind() {
-        return DatabaseKind.POSTGRES;
-    }
-
-    @Override
-    public String hostname() {
-        return "localhost";
-    }
-
-    @Override
-    public int port() {
-        return postgres.getPort();
-    }
-
-    @Override
-    public String database() {
-        return DATABASE;
-    }
-
-    @Override
-    public String user() {
-        return USER;
-    }
-
-    @Override
-    public String password() {
-        return null;
-    }
-
-    @Override
-    public String tableNamespace() {
-        return "public";
+    public Endpoint endpoint() {
+        return new Endpoint(DatabaseKind.POSTGRES, "localhost", postgres.getPort(), DATABASE, USER, null, "public");
     }
 
     @Override

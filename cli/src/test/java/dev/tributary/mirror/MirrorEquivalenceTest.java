@@ -25,7 +25,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,12 +92,7 @@ class MirrorEquivalenceTest {
                 workload.runUntil(OPERATIONS);
                 assertThat(second.status().phase()).isEqualTo(CaptureStatus.Phase.STREAMING);
 
-                MirrorComparison.Result result;
-                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                do {
-                    Thread.sleep(1000);
-                    result = compare(database, config, identifier);
-                } while (!result.equal() && System.nanoTime() < deadline);
+                MirrorComparison.Result result = MirrorComparison.awaitEqual(database, CdcWorkload.TABLE, config.lake(), identifier, Duration.ofMinutes(3));
                 stack.flink().cancel(resumed);
                 Catalog catalog = Catalogs.open(config.lake());
                 try {
@@ -115,23 +109,12 @@ class MirrorEquivalenceTest {
                     System.out.printf("%s maintenance: before %s; after %s%n", database.kind(), before, report.after());
                     assertThat(before.files()).as("scheduled maintenance keeps files few during the run").isLessThan(60);
                     assertThat(report.after().deleteFiles()).isZero();
-                    assertThat(compare(database, config, identifier).equal()).as("still equal after compaction").isTrue();
+                    assertThat(MirrorComparison.compare(database, CdcWorkload.TABLE, config.lake(), identifier).equal()).as("still equal after compaction").isTrue();
                 } finally {
                     ((AutoCloseable) catalog).close();
                 }
                 assertThat(Topics.countCommitted(stack.kafka().bootstrapServers(), config.mirror().deadLetterTopic())).isZero();
             }
-        }
-    }
-
-    private static MirrorComparison.Result compare(LocalDatabase database, PipelineConfig config, TableIdentifier identifier) throws Exception {
-        Catalog catalog = Catalogs.open(config.lake());
-        try {
-            return MirrorComparison.compare(database, CdcWorkload.TABLE, catalog.loadTable(identifier));
-        } catch (NoSuchTableException e) {
-            return new MirrorComparison.Result(-1, 0, Integer.MAX_VALUE, List.of("no table yet"));
-        } finally {
-            ((AutoCloseable) catalog).close();
         }
     }
 

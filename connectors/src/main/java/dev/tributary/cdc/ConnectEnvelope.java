@@ -62,11 +62,7 @@ public final class ConnectEnvelope {
     /** The record key: the primary key columns of {@code row}, with their schema. */
     public byte[] key(Map<String, ?> row) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode schema = root.putObject("schema");
-        schema.put("type", "struct");
-        schema.put("optional", false);
-        schema.put("name", "tributary." + database + "." + table + ".Key");
-        ArrayNode fields = schema.putArray("fields");
+        ArrayNode fields = struct(root.putObject("schema"), "Key", false).putArray("fields");
         ObjectNode payload = root.putObject("payload");
         for (Column column : columns) {
             if (key.contains(column.name())) {
@@ -80,11 +76,7 @@ public final class ConnectEnvelope {
     /** A change event value; {@code op} is Debezium's code (c, u, d, r); before or after may be null. */
     public byte[] value(String op, Map<String, ?> before, Map<String, ?> after, long commitMillis) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode schema = root.putObject("schema");
-        schema.put("type", "struct");
-        schema.put("optional", false);
-        schema.put("name", "tributary." + database + "." + table + ".Envelope");
-        ArrayNode envelope = schema.putArray("fields");
+        ArrayNode envelope = struct(root.putObject("schema"), "Envelope", false).putArray("fields");
         envelope.add(rowSchema("before"));
         envelope.add(rowSchema("after"));
         ObjectNode source = envelope.addObject();
@@ -117,14 +109,18 @@ public final class ConnectEnvelope {
     }
 
     private ObjectNode rowSchema(String name) {
-        ObjectNode row = JSON.createObjectNode();
-        row.put("type", "struct");
-        row.put("field", name);
-        row.put("optional", true);
-        row.put("name", "tributary." + database + "." + table + ".Value");
+        ObjectNode row = struct(JSON.createObjectNode().put("field", name), "Value", true);
         ArrayNode fields = row.putArray("fields");
         columns.forEach(column -> fields.add(field(column)));
         return row;
+    }
+
+    /** A Connect struct schema named after the table, e.g. {@code tributary.public.items.Value}. */
+    private ObjectNode struct(ObjectNode schema, String suffix, boolean optional) {
+        schema.put("type", "struct");
+        schema.put("optional", optional);
+        schema.put("name", "tributary." + database + "." + table + "." + suffix);
+        return schema;
     }
 
     private static ObjectNode field(Column column) {

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class DebeziumJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-    public static final String CONNECTOR_VERSION = "3.4.0.Final";
+    public static final String CONNECTOR_VERSION = "3.1.0.Final";
 
     private DebeziumJson() {}
 

@@ -3,19 +3,13 @@ package dev.tributary.config;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -73,34 +67,18 @@ public record PipelineConfig(
             "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention");
 
     public static PipelineConfig fromFile(Path file, Map<String, String> overrides) throws IOException {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file)) {
-            properties.load(reader);
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
-        values.putAll(overrides);
-        return from(values);
+        return from(ConfigValues.load(file, overrides));
     }
 
     public static PipelineConfig from(Map<String, String> values) {
-        for (String key : values.keySet()) {
-            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)) {
-                throw new ConfigException("Unknown configuration key '" + key + "' (value '" + values.get(key) + "'); known keys: " + new TreeSet<>(KEYS));
-            }
-        }
-        Values reader = new Values(values);
+        ConfigValues reader = new ConfigValues(values);
+        reader.requireKnown(KEYS, KAFKA_PROPERTY_PREFIX);
         String pipeline = reader.string("pipeline.name", "fleet");
         if (!pipeline.matches("[a-z0-9][a-z0-9-]*")) {
             throw new ConfigException("pipeline.name", pipeline, "expected lower-case letters, digits and dashes");
         }
         String prefix = reader.string("topic.prefix", "fleet");
-        Map<String, String> kafkaProperties = new LinkedHashMap<>();
-        values.forEach((key, value) -> {
-            if (key.startsWith(KAFKA_PROPERTY_PREFIX)) {
-                kafkaProperties.put(key.substring(KAFKA_PROPERTY_PREFIX.length()), value);
-            }
-        });
+        Map<String, String> kafkaProperties = reader.withPrefix(KAFKA_PROPERTY_PREFIX);
         String cdcPattern = reader.string("topic.cdc-pattern", Pattern.quote(prefix + ".cdc.") + ".+");
         Pattern compiled;
         try {
@@ -165,103 +143,5 @@ public record PipelineConfig(
     static boolean isSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
         return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token");
-    }
-
-    /** Typed reads over the flat key/value map; every failure names its key and value. */
-    private static final class Values {
-        private final Map<String, String> values;
-
-        Values(Map<String, String> values) {
-            this.values = values;
-        }
-
-        String string(String key, String defaultValue) {
-            String value = values.get(key);
-            if (value == null || value.isBlank()) {
-                return defaultValue;
-            }
-            return value.trim();
-        }
-
-        String required(String key) {
-            String value = string(key, null);
-            if (value == null) {
-                throw new ConfigException("Missing required configuration key '" + key + "'");
-            }
-            return value;
-        }
-
-        List<String> list(String key) {
-            String value = string(key, null);
-            List<String> items = new ArrayList<>();
-            if (value != null) {
-                for (String item : value.split(",")) {
-                    if (!item.isBlank()) {
-                        items.add(item.trim());
-                    }
-                }
-            }
-            return items;
-        }
-
-        boolean bool(String key, boolean defaultValue) {
-            String value = string(key, null);
-            if (value == null) {
-                return defaultValue;
-            }
-            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(value);
-            }
-            throw new ConfigException(key, value, "expected true or false");
-        }
-
-        int positiveInt(String key, int defaultValue) {
-            String value = string(key, null);
-            if (value == null) {
-                return defaultValue;
-            }
-            try {
-                int parsed = Integer.parseInt(value);
-                if (parsed > 0) {
-                    return parsed;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new ConfigException(key, value, "expected a positive integer");
-        }
-
-        Duration duration(String key, String defaultValue) {
-            String value = string(key, defaultValue);
-            Duration duration = Durations.parse(key, value);
-            if (duration.isNegative()) {
-                throw new ConfigException(key, value, "expected a duration that is not negative");
-            }
-            return duration;
-        }
-
-        Duration positiveDuration(String key, String defaultValue) {
-            Duration duration = duration(key, defaultValue);
-            if (duration.isZero()) {
-                throw new ConfigException(key, string(key, defaultValue), "expected a duration greater than zero");
-            }
-            return duration;
-        }
-
-        <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
-            String value = string(key, null);
-            if (value == null) {
-                return defaultValue;
-            }
-            try {
-                return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
-            } catch (IllegalArgumentException e) {
-                StringBuilder choices = new StringBuilder();
-                for (E constant : type.getEnumConstants()) {
-                    choices.append(choices.length() == 0 ? "" : ", ").append(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-                }
-                throw new ConfigException(key, value, "expected one of " + choices);
-            }
-        }
     }
 }

@@ -56,4 +56,15 @@ public final class Catalogs {
     public static Catalog open(LakeConfig lake) {
         return loader(lake).loadCatalog();
     }
+
+    /** Closes a catalog that was opened for one task; a failure to close loses nothing. */
+    public static void closeQuietly(Catalog catalog) {
+        if (catalog instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // the task is done; nothing to keep
+            }
+        }
+    }
 }

@@ -47,7 +47,7 @@ public final class LakeMaintenance {
     }
 
     /** Live files of a table's current snapshot. */
-    public record FileStats(int dataFiles, long dataBytes, int deleteFiles, long deleteBytes, long snapshots) {
+    public record FileStats(int dataFiles, long dataBytes, int deleteFiles, long deleteBytes, int snapshots) {
         public int files() {
             return dataFiles + deleteFiles;
         }
@@ -64,10 +64,7 @@ public final class LakeMaintenance {
     public static FileStats stats(Table table) {
         table.refresh();
         Snapshot current = table.currentSnapshot();
-        long snapshots = 0;
-        for (Snapshot ignored : table.snapshots()) {
-            snapshots++;
-        }
+        int snapshots = countSnapshots(table);
         if (current == null) {
             return new FileStats(0, 0, 0, 0, snapshots);
         }

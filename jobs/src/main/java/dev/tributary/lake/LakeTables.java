@@ -1,6 +1,7 @@
 package dev.tributary.lake;
 
 import dev.tributary.config.LakeConfig;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
@@ -15,8 +16,6 @@ import org.apache.iceberg.exceptions.AlreadyExistsException;
 
 /** Creating the lake's tables one way: format v2, the configured file format, ORC with zstd. */
 public final class LakeTables {
-    private static final int CREATE_ATTEMPTS = 5;
-
     private LakeTables() {}
 
     public static Map<String, String> properties(LakeConfig lake) {
@@ -42,33 +41,21 @@ public final class LakeTables {
 
     /**
      * The table, created with {@code schema} and {@code spec} if it does not exist yet. Writers
-     * in parallel may race to create it: whoever loses loads the winner's table. A catalog that
-     * reports the race as another failure (SQLite's "database is locked") is asked again.
+     * in parallel may race to create it: whoever loses loads the winner's table. (On SQLite,
+     * {@link SqliteJdbcCatalog} reports a lost race as what it is.)
      */
     public static Table createIfMissing(Catalog catalog, LakeConfig lake, TableIdentifier identifier, Schema schema, PartitionSpec spec,
                                         Map<String, String> extraProperties) {
         ensureNamespace(catalog, identifier.namespace());
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
-            if (catalog.tableExists(identifier)) {
-                return catalog.loadTable(identifier);
-            }
-            try {
-                Map<String, String> properties = new java.util.HashMap<>(properties(lake));
-                properties.putAll(extraProperties);
-                return catalog.createTable(identifier, schema, spec, properties);
-            } catch (AlreadyExistsException e) {
-                return catalog.loadTable(identifier);
-            } catch (RuntimeException e) {
-                last = e;
-                try {
-                    Thread.sleep(100L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
+        if (catalog.tableExists(identifier)) {
+            return catalog.loadTable(identifier);
         }
-        throw last;
+        Map<String, String> properties = new HashMap<>(properties(lake));
+        properties.putAll(extraProperties);
+        try {
+            return catalog.createTable(identifier, schema, spec, properties);
+        } catch (AlreadyExistsException e) {
+            return catalog.loadTable(identifier);
+        }
     }
 }

@@ -146,6 +146,11 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
         }
         TableShapes table = tables.computeIfAbsent(change.database() + "." + change.table(),
                 name -> new TableShapes(TableIdentifier.of(config.namespace(), config.tableName(change.database(), change.table()))));
+        if (table.pending != null) {
+            // The first change after the barrier the table waited for: its rows leave in the evolved schema from now on.
+            table.lakeSchema = table.pending;
+            table.pending = null;
+        }
         Shape shape = table.shape(change, record, context);
         if (shape.deadLetterReason != null) {
             deadLetter(record, shape.deadLetterReason, context);
@@ -165,10 +170,6 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
             table.lakeSchema = shape.evolved;
             shape.evolved = null;
         }
-        if (table.pending != null) {
-            table.lakeSchema = table.pending;
-            table.pending = null;
-        }
         GenericRowData row;
         try {
             row = shape.type.toRow(change.row());
@@ -180,8 +181,9 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
         RowProjection projection = shape.projectionTo(table.lakeSchema);
         out.collect(new MirrorRow(table.identifier, projection.target(), change.keyColumns(), projection.project(row)));
         lastEmitEpoch.update(epoch);
+        long interval = config.maintenanceInterval().toMillis();
         long now = context.timerService().currentProcessingTime();
-        if (now - table.lastAnnounced >= config.maintenanceInterval().toMillis() / 2) {
+        if (interval > 0 && now - table.lastAnnounced >= interval / 2) {
             table.lastAnnounced = now;
             context.output(TABLES_WRITTEN, table.identifier.toString());
         }
@@ -255,9 +257,8 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
         }
 
         private Shape decide(ConnectRowType type, CdcRecord record, Context context) {
-            Schema current = pending != null ? pending : lakeSchema;
             String subject = identifier.toString();
-            List<SchemaChange> changes = IcebergSchemaDiff.compare(subject, current, type.schema());
+            List<SchemaChange> changes = IcebergSchemaDiff.compare(subject, lakeSchema, type.schema());
             boolean incompatible = changes.stream().anyMatch(change -> !change.kind().evolvable());
             boolean typeChanged = changes.stream().anyMatch(change -> change.kind() == SchemaChange.Kind.TYPE_CHANGED);
             boolean evolves = changes.stream().anyMatch(change -> change.kind().evolvable());
@@ -283,11 +284,7 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
                 throw new IllegalStateException("mirror.on-incompatible-change=fail: " + changes.stream()
                         .filter(change -> !change.kind().evolvable()).map(SchemaChange::describe).toList());
             }
-            Schema evolved = reason == null && evolves ? IcebergSchemaDiff.evolve(current, type.schema()) : null;
-            if (evolved != null && pending != null) {
-                pending = evolved;
-            }
-            return new Shape(type, reason, evolved);
+            return new Shape(type, reason, reason == null && evolves ? IcebergSchemaDiff.evolve(lakeSchema, type.schema()) : null);
         }
     }
 }

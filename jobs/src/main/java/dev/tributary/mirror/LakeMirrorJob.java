@@ -117,13 +117,7 @@ public final class LakeMirrorJob {
         try {
             LakeTables.ensureNamespace(catalog, Namespace.of(config.mirror().namespace()));
         } finally {
-            if (catalog instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    // only used to prepare the catalog
-                }
-            }
+            Catalogs.closeQuietly(catalog);
         }
     }
 

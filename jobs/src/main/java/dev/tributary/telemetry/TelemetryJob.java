@@ -113,7 +113,7 @@ public final class TelemetryJob {
     public void ensureLakeTable() {
         Catalog catalog = Catalogs.open(config.lake());
         TelemetryTable.ensure(catalog, config.lake());
-        closeQuietly(catalog);
+        Catalogs.closeQuietly(catalog);
     }
 
     /** Stage 1, parse and validate: valid readings; dead letters by the {@link #DEAD_LETTERS} side output. */
@@ -180,16 +180,6 @@ public final class TelemetryJob {
                 // The operational state is rebuilt from the beginning of the change topics.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .build();
-    }
-
-    private static void closeQuietly(Catalog catalog) {
-        if (catalog instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                // nothing to do: the catalog was only used to create the table
-            }
-        }
     }
 
     /** Valid readings go on; dead letters leave by a side output. */

@@ -3,21 +3,17 @@ package dev.tributary.capture;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.config.ConfigException;
-import dev.tributary.config.Durations;
+import dev.tributary.config.ConfigValues;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The typed configuration of one capture service: which database and tables, where the change
@@ -82,66 +78,39 @@ public record CaptureConfig(
     }
 
     public static CaptureConfig fromFile(Path file, Map<String, String> overrides, Map<String, String> environment) throws IOException {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file)) {
-            properties.load(reader);
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key)));
-        values.putAll(overrides);
-        return from(values, environment);
+        return from(ConfigValues.load(file, overrides), environment);
     }
 
     public static CaptureConfig from(Map<String, String> values, Map<String, String> environment) {
-        for (String key : values.keySet()) {
-            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX) && !key.startsWith(DEBEZIUM_PREFIX)) {
-                throw new ConfigException("Unknown configuration key '" + key + "'; known keys: " + new TreeSet<>(KEYS)
-                        + ", plus " + KAFKA_PROPERTY_PREFIX + "* and " + DEBEZIUM_PREFIX + "*");
-            }
-        }
-        String name = string(values, "capture.name", "tributary");
+        ConfigValues reader = new ConfigValues(values);
+        reader.requireKnown(KEYS, KAFKA_PROPERTY_PREFIX, DEBEZIUM_PREFIX);
+        String name = reader.string("capture.name", "tributary");
         if (!name.matches("[a-z0-9][a-z0-9_]*")) {
             throw new ConfigException("capture.name", name, "expected lower-case letters, digits and underscores (it names the replication slot)");
         }
-        DatabaseKind kind = kind(required(values, "capture.database.type"));
-        String database = required(values, "capture.database.name");
-        List<String> tables = tables(required(values, "capture.tables"));
-        String passwordVariable = string(values, "capture.database.password-env", DEFAULT_PASSWORD_VARIABLE);
-        String password = string(values, "capture.database.password", environment.get(passwordVariable));
-        Map<String, String> kafkaProperties = new LinkedHashMap<>();
-        Map<String, String> debezium = new LinkedHashMap<>();
-        values.forEach((key, value) -> {
-            if (key.startsWith(KAFKA_PROPERTY_PREFIX)) {
-                kafkaProperties.put(key.substring(KAFKA_PROPERTY_PREFIX.length()), value);
-            } else if (key.startsWith(DEBEZIUM_PREFIX)) {
-                debezium.put(key.substring(DEBEZIUM_PREFIX.length()), value);
-            }
-        });
-        String offsetStore = string(values, "capture.offset-store", "file");
-        OffsetStore store;
-        try {
-            store = OffsetStore.valueOf(offsetStore.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("capture.offset-store", offsetStore, "expected file or kafka");
+        DatabaseKind kind = reader.choice("capture.database.type", DatabaseKind.class, null);
+        if (kind == null) {
+            throw new ConfigException("Missing required configuration key 'capture.database.type'");
         }
+        String passwordVariable = reader.string("capture.database.password-env", DEFAULT_PASSWORD_VARIABLE);
         return new CaptureConfig(
                 name,
                 kind,
-                string(values, "capture.database.hostname", "localhost"),
-                positiveInt(values, "capture.database.port", kind.defaultPort()),
-                required(values, "capture.database.user"),
-                password,
-                database,
-                tables,
-                string(values, "capture.topic-prefix", "fleet"),
-                Path.of(required(values, "capture.state-dir")),
-                store,
-                duration(values, "capture.heartbeat-interval", "10s"),
-                string(values, "capture.snapshot-mode", "initial"),
-                positiveInt(values, "capture.topic-partitions", 1),
-                required(values, "kafka.bootstrap-servers"),
-                kafkaProperties,
-                debezium);
+                reader.string("capture.database.hostname", "localhost"),
+                reader.positiveInt("capture.database.port", kind.defaultPort()),
+                reader.required("capture.database.user"),
+                reader.string("capture.database.password", environment.get(passwordVariable)),
+                reader.required("capture.database.name"),
+                tables(reader.required("capture.tables")),
+                reader.string("capture.topic-prefix", "fleet"),
+                Path.of(reader.required("capture.state-dir")),
+                reader.choice("capture.offset-store", OffsetStore.class, OffsetStore.FILE),
+                reader.positiveDuration("capture.heartbeat-interval", "10s"),
+                reader.string("capture.snapshot-mode", "initial"),
+                reader.positiveInt("capture.topic-partitions", 1),
+                reader.required("kafka.bootstrap-servers"),
+                reader.withPrefix(KAFKA_PROPERTY_PREFIX),
+                reader.withPrefix(DEBEZIUM_PREFIX));
     }
 
     /** The Debezium topic prefix: change events go to {@code <prefix>.cdc.<database>.<table>}. */
@@ -235,14 +204,6 @@ public record CaptureConfig(
         return describe();
     }
 
-    private static DatabaseKind kind(String value) {
-        try {
-            return DatabaseKind.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("capture.database.type", value, "expected postgres, mysql or mariadb");
-        }
-    }
-
     private static List<String> tables(String value) {
         List<String> tables = new ArrayList<>();
         for (String table : value.split(",")) {
@@ -253,43 +214,5 @@ public record CaptureConfig(
             tables.add(trimmed);
         }
         return tables;
-    }
-
-    private static String string(Map<String, String> values, String key, String defaultValue) {
-        String value = values.get(key);
-        return value == null || value.isBlank() ? defaultValue : value.trim();
-    }
-
-    private static String required(Map<String, String> values, String key) {
-        String value = string(values, key, null);
-        if (value == null) {
-            throw new ConfigException("Missing required configuration key '" + key + "'");
-        }
-        return value;
-    }
-
-    private static int positiveInt(Map<String, String> values, String key, int defaultValue) {
-        String value = string(values, key, null);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(key, value, "expected a positive integer");
-    }
-
-    private static Duration duration(Map<String, String> values, String key, String defaultValue) {
-        String value = string(values, key, defaultValue);
-        Duration duration = Durations.parse(key, value);
-        if (duration.isNegative() || duration.isZero()) {
-            throw new ConfigException(key, value, "expected a duration greater than zero");
-        }
-        return duration;
     }
 }
