@@ -125,6 +125,23 @@ public final class ConfigValues {
         throw new ConfigException(key, value, "expected a positive integer");
     }
 
+    /** A number in (0, 1]. */
+    public double fraction(String key, double defaultValue) {
+        String value = string(key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            double parsed = Double.parseDouble(value);
+            if (parsed > 0 && parsed <= 1) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(key, value, "expected a number greater than 0 and at most 1");
+    }
+
     /** A duration that is not negative; zero is allowed (it turns things off). */
     public Duration duration(String key, String defaultValue) {
         String value = string(key, defaultValue);

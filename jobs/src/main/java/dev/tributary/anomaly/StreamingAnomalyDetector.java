@@ -3,6 +3,16 @@ package dev.tributary.anomaly;
 import static java.util.Objects.requireNonNull;
 
 import com.amazon.randomcutforest.RandomCutForest;
+import com.amazon.randomcutforest.config.Precision;
+import com.amazon.randomcutforest.state.RandomCutForestMapper;
+import com.amazon.randomcutforest.state.RandomCutForestState;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
 
 /**
  * The project's streaming anomaly detector for one series, fed one value at a time in time
@@ -18,6 +28,9 @@ import com.amazon.randomcutforest.RandomCutForest;
  * {@code restPeriod} values without another (one incident, one alert).
  *
  * <p>Mutable and not thread-safe: one instance per series (per entity and metric in a job).
+ * Its memory is bounded by its settings (the forest keeps {@code numberOfTrees * sampleSize}
+ * points; the rest is a few hundred bytes), and {@link #toBytes()} / {@link #fromBytes(byte[])}
+ * carry it through checkpoints.
  */
 public final class StreamingAnomalyDetector {
     private final DetectorSettings settings;
@@ -26,11 +39,25 @@ public final class StreamingAnomalyDetector {
     private final ContextNovelty novelty;
     private final double[] point = new double[1];
     private long count;
-    private long lastReport = Long.MIN_VALUE;
+    private long lastReport;
 
     public StreamingAnomalyDetector(DetectorSettings settings) {
+        this(settings, newForest(settings), new AnomalyLikelihood(settings.likelihoodWindow(), settings.likelihoodShortWindow()),
+                new ContextNovelty(settings.noveltyLevels(), settings.noveltyWarmUp()), 0, Long.MIN_VALUE);
+    }
+
+    private StreamingAnomalyDetector(DetectorSettings settings, RandomCutForest forest, AnomalyLikelihood likelihood, ContextNovelty novelty,
+            long count, long lastReport) {
         this.settings = requireNonNull(settings, "settings is null");
-        this.forest = RandomCutForest.builder()
+        this.forest = requireNonNull(forest, "forest is null");
+        this.likelihood = requireNonNull(likelihood, "likelihood is null");
+        this.novelty = requireNonNull(novelty, "novelty is null");
+        this.count = count;
+        this.lastReport = lastReport;
+    }
+
+    private static RandomCutForest newForest(DetectorSettings settings) {
+        return RandomCutForest.builder()
                 .dimensions(settings.shingleSize())
                 .shingleSize(settings.shingleSize())
                 .internalShinglingEnabled(true)
@@ -39,10 +66,45 @@ public final class StreamingAnomalyDetector {
                 .outputAfter(Math.max(1, settings.sampleSize() / 4))
                 .timeDecay(settings.timeDecay())
                 .randomSeed(settings.randomSeed())
+                .precision(Precision.FLOAT_32)
                 .build();
-        this.likelihood = new AnomalyLikelihood(settings.likelihoodWindow(), settings.likelihoodShortWindow());
-        this.novelty = new ContextNovelty(settings.noveltyLevels(), settings.noveltyWarmUp());
     }
+
+    /** The detector's whole state: settings, forest (points and samplers, not trees, which are rebuilt), signals, counters. */
+    public byte[] toBytes() {
+        RandomCutForestMapper mapper = mapper();
+        Snapshot snapshot = new Snapshot(settings, mapper.toState(forest), likelihood, novelty, count, lastReport);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(snapshot);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static StreamingAnomalyDetector fromBytes(byte[] bytes) {
+        Snapshot snapshot;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            snapshot = (Snapshot) in.readObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("not a detector's state", e);
+        }
+        return new StreamingAnomalyDetector(snapshot.settings(), mapper().toModel(snapshot.forest()), snapshot.likelihood(), snapshot.novelty(),
+                snapshot.count(), snapshot.lastReport());
+    }
+
+    private static RandomCutForestMapper mapper() {
+        RandomCutForestMapper mapper = new RandomCutForestMapper();
+        mapper.setSaveExecutorContextEnabled(true);
+        mapper.setCompressionEnabled(true);
+        return mapper;
+    }
+
+    private record Snapshot(DetectorSettings settings, RandomCutForestState forest, AnomalyLikelihood likelihood, ContextNovelty novelty,
+            long count, long lastReport) implements Serializable {}
 
     public DetectorSettings settings() {
         return settings;
@@ -69,11 +131,11 @@ public final class StreamingAnomalyDetector {
         boolean byNovelty = novel > 0 && novel >= settings.noveltyThreshold() - 1e-9;
         boolean candidate = count > settings.outputAfter() && (byLikelihood || byNovelty);
         boolean resting = lastReport != Long.MIN_VALUE && count - lastReport <= settings.restPeriod();
+        String reason = !candidate ? "" : byLikelihood && byNovelty ? "likelihood+novelty" : byLikelihood ? "likelihood" : "novelty";
         if (!candidate || resting) {
-            return new Detection(false, "", forestScore, unlikely, novel);
+            return new Detection(false, candidate, reason, forestScore, unlikely, novel);
         }
         lastReport = count;
-        String reason = byLikelihood && byNovelty ? "likelihood+novelty" : byLikelihood ? "likelihood" : "novelty";
-        return new Detection(true, reason, forestScore, unlikely, novel);
+        return new Detection(true, true, reason, forestScore, unlikely, novel);
     }
 }

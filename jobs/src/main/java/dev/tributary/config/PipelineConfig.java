@@ -2,6 +2,7 @@ package dev.tributary.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.anomaly.AnomalyConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,8 @@ public record PipelineConfig(
         Duration enrichmentMaxWait,
         int maxEventBytes,
         Duration headlightsMinDuration,
-        MirrorConfig mirror) implements java.io.Serializable {
+        MirrorConfig mirror,
+        AnomalyConfig anomaly) implements java.io.Serializable {
 
     public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
 
@@ -53,6 +55,7 @@ public record PipelineConfig(
         kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
         requireNonNull(lake, "lake is null");
         requireNonNull(mirror, "mirror is null");
+        requireNonNull(anomaly, "anomaly is null");
     }
 
     /** Every key this class reads, for unknown-key detection. */
@@ -72,7 +75,9 @@ public record PipelineConfig(
 
     public static PipelineConfig from(Map<String, String> values) {
         ConfigValues reader = new ConfigValues(values);
-        reader.requireKnown(KEYS, KAFKA_PROPERTY_PREFIX);
+        Set<String> known = new java.util.HashSet<>(KEYS);
+        known.addAll(AnomalyConfig.KEYS);
+        reader.requireKnown(known, KAFKA_PROPERTY_PREFIX);
         String pipeline = reader.string("pipeline.name", "fleet");
         if (!pipeline.matches("[a-z0-9][a-z0-9-]*")) {
             throw new ConfigException("pipeline.name", pipeline, "expected lower-case letters, digits and dashes");
@@ -122,7 +127,8 @@ public record PipelineConfig(
                         reader.string("topic.schema-changes", prefix + ".schema-changes"),
                         reader.duration("maintenance.interval", "5m"),
                         reader.positiveInt("maintenance.min-files", 16),
-                        reader.positiveDuration("maintenance.snapshot-retention", "1h")));
+                        reader.positiveDuration("maintenance.snapshot-retention", "1h")),
+                AnomalyConfig.from(reader));
     }
 
     /** The effective configuration, one {@code key = value} per line, with secrets masked. */

@@ -3,6 +3,10 @@ package dev.tributary.telemetry;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.alerts.AlertSerializer;
+import dev.tributary.anomaly.AnomalyConfig;
+import dev.tributary.anomaly.AnomalyDetectionFunction;
+import dev.tributary.anomaly.MetricWindowAggregator;
+import dev.tributary.anomaly.WindowAggregate;
 import dev.tributary.alerts.EventTimeRuleFunction;
 import dev.tributary.alerts.HeadlightsRule;
 import dev.tributary.cdc.ChangeDeserializer;
@@ -32,6 +36,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -82,7 +87,7 @@ public final class TelemetryJob {
         SingleOutputStreamOperator<EnrichedTelemetry> readings = readings(env);
         SingleOutputStreamOperator<RowChange> changes = changes(env);
         DataStream<EnrichedTelemetry> enriched = enrich(readings, changes);
-        DataStream<Alert> alerts = detect(enriched);
+        DataStream<Alert> alerts = config.anomaly().enabled() ? detect(enriched).union(detectAnomalies(enriched)) : detect(enriched);
 
         writeLake(enriched);
         enriched.sinkTo(kafka.sink(new EnrichedSerializer(config.enrichedTopic()), DeliveryGuarantee.EXACTLY_ONCE, "enriched"))
@@ -163,6 +168,27 @@ public final class TelemetryJob {
                 .process(new EventTimeRuleFunction(new HeadlightsRule(config.headlightsMinDuration())), TypeInformation.of(Alert.class))
                 .uid("rule-headlights")
                 .name("rule: headlights left on");
+    }
+
+    /**
+     * Stage 3b, statistical detection: per entity, the mean of each metric per event-time
+     * window, then a streaming detector per entity and metric (Random Cut Forest with a
+     * warm-up, plus contextual novelty), with the alert lifecycle open, escalate, resolve.
+     */
+    public DataStream<Alert> detectAnomalies(DataStream<EnrichedTelemetry> enriched) {
+        AnomalyConfig anomaly = config.anomaly();
+        return DataStreamUtils
+                .reinterpretAsKeyedStream(enriched, VehicleJoin::keyOf, Types.STRING)
+                .window(TumblingEventTimeWindows.of(anomaly.window()))
+                .aggregate(new MetricWindowAggregator(anomaly.metrics()), new MetricWindowAggregator.Emit(),
+                        TypeInformation.of(MetricWindowAggregator.Accumulator.class), TypeInformation.of(MetricWindowAggregator.Accumulator.class),
+                        TypeInformation.of(WindowAggregate.class))
+                .uid("anomaly-windows")
+                .name("anomaly: window means per entity")
+                .keyBy(WindowAggregate::entityKey, Types.STRING)
+                .process(new AnomalyDetectionFunction(anomaly.settings(), anomaly.metrics(), anomaly.window()), TypeInformation.of(Alert.class))
+                .uid("anomaly-detect")
+                .name("anomaly: detectors per entity");
     }
 
     private KafkaSource<ParsedTelemetry> telemetrySource() {
