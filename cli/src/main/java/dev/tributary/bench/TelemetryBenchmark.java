@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.lake.TelemetryTable;
-import dev.tributary.local.AlertTail;
 import dev.tributary.local.LakeInspector;
 import dev.tributary.local.LocalKafka;
 import dev.tributary.local.LocalStack;
@@ -12,7 +11,6 @@ import dev.tributary.local.Producers;
 import dev.tributary.local.SummaryJson;
 import dev.tributary.simulator.Fleet;
 import dev.tributary.simulator.FleetSimulator;
-import dev.tributary.simulator.Scenario;
 import dev.tributary.simulator.SimulationReport;
 import dev.tributary.simulator.SimulatorConfig;
 import dev.tributary.telemetry.TelemetryJob;
@@ -158,77 +156,11 @@ public final class TelemetryBenchmark {
             out.printf("pipeline_eps           %,12.0f  (+ Iceberg ORC append and exactly-once enriched topic, committed)%n", pipeline);
             out.printf("ratio                  %12.3f  (pipeline_eps / flink_passthrough_eps)%n", pipeline / passthrough);
 
-            latency(stack, figures);
+            new AlertLatency(out).measure(stack, figures);
         }
         out.println();
         SummaryJson.printAndWrite(figures, out, summaryJson);
         return 0;
-    }
-
-    /** Alert latency: the simulator in real time (event time = wall clock), well below saturation. */
-    private void latency(LocalStack stack, Map<String, Object> figures) throws Exception {
-        int latencyVehicles = 200;
-        Duration interval = Duration.ofSeconds(1);
-        Duration ruleDuration = Duration.ofSeconds(3);
-        long latencyEvents = latencyVehicles * 40L;
-        PipelineConfig config = stack.pipelineConfig(Map.of(
-                "topic.prefix", "latency",
-                "checkpoint.interval", "5s",
-                "rules.headlights.min-duration", ruleDuration.toMillis() + "ms"));
-        stack.createTopics(config, 4);
-        List<LocalKafka.TopicSpec> cdc = new ArrayList<>();
-        for (String table : Fleet.tables()) {
-            cdc.add(LocalKafka.TopicSpec.of(Fleet.topic("latency", table), 1));
-        }
-        stack.kafka().createTopics(cdc);
-        SimulatorConfig simulator = SimulatorConfig.defaults(latencyVehicles, latencyEvents).withBadInput(0, 0)
-                .withDisorder(0, 0).withHeadlightsMinDuration(ruleDuration).withRealTime(interval);
-        out.printf("Alert latency: %d vehicles, one reading each per %ss in real time (%,d ev/s), rule duration %s ...%n",
-                latencyVehicles, interval.toSeconds(), latencyVehicles / interval.toSeconds(), ruleDuration);
-        StreamExecutionEnvironment env = stack.flink().newEnvironment();
-        TelemetryJob.configure(env, config);
-        new TelemetryJob(config).build(env);
-        try (KafkaProducer<byte[], byte[]> producer = Producers.create(stack.kafka().bootstrapServers());
-                AlertTail alerts = new AlertTail(stack.kafka().bootstrapServers(), config.alertsTopic())) {
-            Instant now = Instant.now();
-            new Fleet(latencyVehicles, simulator.seed()).publishSnapshot(producer, "latency", now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
-            JobID job = stack.flink().submit(env, TelemetryJob.NAME + "-latency");
-            stack.flink().awaitRunning(job, Duration.ofMinutes(1));
-            Thread.sleep(3000);
-            SimulationReport report = new FleetSimulator(simulator).run(producer, config.telemetryTopic(), Instant.now());
-            long expected = report.scenarios(Scenario.HEADLIGHTS_LEFT_ON);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (alerts.received("raised").size() < expected && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            stack.flink().cancel(job);
-            List<Long> latencies = new ArrayList<>();
-            for (AlertTail.Received received : alerts.received("raised")) {
-                // Event time runs on the wall clock: the alert is decidable at condition start + duration.
-                long decidable = received.alert().getConditionSince().toEpochMilli() + ruleDuration.toMillis();
-                latencies.add(received.receivedAtMillis() - decidable);
-            }
-            latencies.sort(Long::compare);
-            long bound = config.outOfOrderness().toMillis();
-            figures.put("alerts_expected", expected);
-            figures.put("alerts_measured", latencies.size());
-            figures.put("watermark_out_of_orderness_ms", bound);
-            if (!latencies.isEmpty()) {
-                long p50 = percentile(latencies, 0.50);
-                long p99 = percentile(latencies, 0.99);
-                figures.put("alert_latency_ms_p50", p50);
-                figures.put("alert_latency_ms_p99", p99);
-                figures.put("alert_latency_beyond_watermark_bound_ms_p50", p50 - bound);
-                figures.put("alert_latency_beyond_watermark_bound_ms_p99", p99 - bound);
-                out.printf("alert_latency_ms       p50 %,d  p99 %,d  (%d alerts; includes the %d ms watermark bound: p50 %,d ms beyond it)%n",
-                        p50, p99, latencies.size(), bound, p50 - bound);
-            }
-        }
-    }
-
-    private static long percentile(List<Long> sorted, double quantile) {
-        int index = (int) Math.ceil(quantile * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
     private PipelineConfig withGroup(LocalStack stack, PipelineConfig config, String name) {

@@ -3,9 +3,9 @@ package dev.tributary.cli;
 import dev.tributary.bench.CdcBenchmark;
 import dev.tributary.capture.DatabaseKind;
 import dev.tributary.config.ConfigException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cdc", mixinStandardHelpOptions = true,
@@ -19,11 +19,8 @@ final class BenchCdcCommand implements Callable<Integer> {
     @Option(names = "--changes", defaultValue = "100000", description = "Changes in the backlog (default: ${DEFAULT-VALUE}).")
     long changes;
 
-    @Option(names = "--summary-json", description = "Also write the figures as JSON to this file.")
-    Path summaryJson;
-
-    @Option(names = "--work-dir", defaultValue = "target/bench", description = "Scratch directory (default: ${DEFAULT-VALUE}).")
-    Path workDirectory;
+    @Mixin
+    BenchOptions options;
 
     @Override
     public Integer call() throws Exception {
@@ -35,6 +32,6 @@ final class BenchCdcCommand implements Callable<Integer> {
         if (changes <= 0) {
             throw new ConfigException("--changes", Long.toString(changes), "expected a positive number");
         }
-        return new CdcBenchmark(kind, changes, workDirectory, summaryJson, System.out).run();
+        return new CdcBenchmark(kind, changes, options.workDirectory, options.summaryJson, System.out).run();
     }
 }

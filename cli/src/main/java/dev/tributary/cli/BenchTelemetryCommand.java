@@ -1,8 +1,8 @@
 package dev.tributary.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "telemetry", mixinStandardHelpOptions = true,
@@ -15,14 +15,11 @@ final class BenchTelemetryCommand implements Callable<Integer> {
     @Option(names = "--vehicles", defaultValue = "1000", description = "Vehicles (default: ${DEFAULT-VALUE}).")
     int vehicles;
 
-    @Option(names = "--summary-json", description = "Also write the figures as JSON to this file.")
-    Path summaryJson;
-
-    @Option(names = "--work-dir", defaultValue = "target/bench", description = "Scratch directory for the lake (default: ${DEFAULT-VALUE}).")
-    Path workDirectory;
+    @Mixin
+    BenchOptions options;
 
     @Override
     public Integer call() throws Exception {
-        return new dev.tributary.bench.TelemetryBenchmark(events, vehicles, workDirectory, summaryJson, System.out).run();
+        return new dev.tributary.bench.TelemetryBenchmark(events, vehicles, options.workDirectory, options.summaryJson, System.out).run();
     }
 }

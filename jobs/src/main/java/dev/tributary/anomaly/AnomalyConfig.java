@@ -24,10 +24,10 @@ public record AnomalyConfig(boolean enabled, MetricPaths metrics, Duration windo
      * stricter likelihood: a vehicle's signals switch regimes (driving, parked) at random, and
      * the novelty detector, which earns NAB points on single series, flags those switches
      * about 20 times per vehicle per day of the simulated fleet, where the forest alone raised
-     * 2 alerts in 20 vehicle-days, both on injected faults ({@code FleetAnomalyDetectionTest}).
+     * 2 alerts in 20 vehicle-days, both on vehicles whose engine overheated ({@code FleetAnomalyDetectionTest}).
      */
     public static final DetectorSettings PER_ENTITY = new DetectorSettings(DetectorSettings.Signals.FOREST,
-            8, 30, 64, 1.0 / 640, 42, 60, 1440, 2, 0.9, 8, 60, 1.0, 30);
+            4, 20, 32, 1.0 / 320, 42, 60, 1440, 2, 0.9, 8, 60, 1.0, 30);
 
     public AnomalyConfig {
         requireNonNull(metrics, "metrics is null");

@@ -85,6 +85,6 @@ public final class MetricPaths implements java.io.Serializable {
 
     /** The mean of each metric over readings, as the window aggregates them. */
     public static List<String> defaults() {
-        return new ArrayList<>(List.of("battery.voltage_v", "engine.coolant_temp_c", "engine.oil_pressure_kpa"));
+        return new ArrayList<>(List.of("battery.voltage_v", "engine.coolant_temp_c"));
     }
 }

@@ -67,6 +67,7 @@ public final class StreamingAnomalyDetector {
                 .timeDecay(settings.timeDecay())
                 .randomSeed(settings.randomSeed())
                 .precision(Precision.FLOAT_32)
+                .boundingBoxCacheFraction(0)
                 .build();
     }
 
