@@ -23,7 +23,7 @@ public record AnomalyConfig(boolean enabled, MetricPaths metrics, Duration windo
      * kilobytes; warm-up and rest period counted in windows. The forest votes alone, at a
      * stricter likelihood: a vehicle's signals switch regimes (driving, parked) at random, and
      * the novelty detector, which earns NAB points on single series, flags those switches
-     * about 20 times per vehicle per day of the simulated fleet, where the forest alone raised
+     * 316 times in 20 vehicle-days of the simulated fleet, where the forest alone raised
      * 2 alerts in 20 vehicle-days, both on vehicles whose engine overheated ({@code FleetAnomalyDetectionTest}).
      */
     public static final DetectorSettings PER_ENTITY = new DetectorSettings(DetectorSettings.Signals.FOREST,
