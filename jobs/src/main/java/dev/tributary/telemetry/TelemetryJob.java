@@ -6,6 +6,7 @@ import dev.tributary.alerts.AlertSerializer;
 import dev.tributary.anomaly.AnomalyConfig;
 import dev.tributary.anomaly.AnomalyDetectionFunction;
 import dev.tributary.anomaly.MetricWindowAggregator;
+import dev.tributary.anomaly.ReadingTimeWindows;
 import dev.tributary.anomaly.WindowAggregate;
 import dev.tributary.alerts.EventTimeRuleFunction;
 import dev.tributary.alerts.HeadlightsRule;
@@ -36,7 +37,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -179,7 +179,7 @@ public final class TelemetryJob {
         AnomalyConfig anomaly = config.anomaly();
         return DataStreamUtils
                 .reinterpretAsKeyedStream(enriched, VehicleJoin::keyOf, Types.STRING)
-                .window(TumblingEventTimeWindows.of(anomaly.window()))
+                .window(new ReadingTimeWindows(anomaly.window()))
                 .aggregate(new MetricWindowAggregator(anomaly.metrics()), new MetricWindowAggregator.Emit(),
                         TypeInformation.of(MetricWindowAggregator.Accumulator.class), TypeInformation.of(MetricWindowAggregator.Accumulator.class),
                         TypeInformation.of(WindowAggregate.class))
