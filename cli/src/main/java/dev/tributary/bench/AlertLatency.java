@@ -69,12 +69,12 @@ public final class AlertLatency {
             SimulationReport report = new FleetSimulator(simulator).run(producer, config.telemetryTopic(), Instant.now());
             long expected = report.scenarios(Scenario.HEADLIGHTS_LEFT_ON);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (alerts.received("raised").size() < expected && System.nanoTime() < deadline) {
+            while (headlights(alerts).size() < expected && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
             stack.flink().cancel(job);
             List<Long> latencies = new ArrayList<>();
-            for (AlertTail.Received received : alerts.received("raised")) {
+            for (AlertTail.Received received : headlights(alerts)) {
                 // Event time runs on the wall clock: the alert is decidable at condition start + duration.
                 long decidable = received.alert().getConditionSince().toEpochMilli() + ruleDuration.toMillis();
                 latencies.add(received.receivedAtMillis() - decidable);
@@ -95,6 +95,10 @@ public final class AlertLatency {
                         p50, p99, latencies.size(), bound, p50 - bound);
             }
         }
+    }
+
+    private static List<AlertTail.Received> headlights(AlertTail alerts) {
+        return alerts.received("opened").stream().filter(received -> received.alert().getAlertType().equals(Scenario.HEADLIGHTS_LEFT_ON)).toList();
     }
 
     static long percentile(List<Long> sorted, double quantile) {

@@ -76,10 +76,10 @@ public final class AlertTail implements AutoCloseable {
         return received.stream().filter(r -> r.alert().getStatus().equals(status)).toList();
     }
 
-    /** Distinct raised alerts by type. */
-    public Map<String, Long> raisedByType() {
+    /** Distinct opened alerts by type. */
+    public Map<String, Long> openedByType() {
         Map<String, Long> counts = new TreeMap<>();
-        for (Received r : received("raised")) {
+        for (Received r : received("opened")) {
             counts.merge(r.alert().getAlertType(), 1L, Long::sum);
         }
         return counts;

@@ -11,7 +11,7 @@ public record DemoSummary(
         @JsonProperty("telemetry_rows_in_lake") long telemetryRowsInLake,
         @JsonProperty("distinct_event_ids_in_lake") long distinctEventIdsInLake,
         @JsonProperty("enriched_records") long enrichedRecords,
-        @JsonProperty("alerts_raised_by_type") Map<String, Long> alertsRaisedByType,
+        @JsonProperty("alerts_opened_by_type") Map<String, Long> alertsOpenedByType,
         @JsonProperty("alerts_resolved") long alertsResolved,
         @JsonProperty("injected_scenarios_by_type") Map<String, Long> injectedScenariosByType,
         @JsonProperty("invalid_records_by_kind") Map<String, Long> invalidRecordsByKind,
@@ -27,7 +27,7 @@ public record DemoSummary(
     /** The same summary with what capture and the lake mirror did. */
     public DemoSummary withCdc(Map<String, Object> cdc) {
         return new DemoSummary(eventsProduced, eventsValid, dlqRecords, telemetryRowsInLake, distinctEventIdsInLake, enrichedRecords,
-                alertsRaisedByType, alertsResolved, injectedScenariosByType, invalidRecordsByKind, unknownDeviceReadings, outOfOrderReadings,
+                alertsOpenedByType, alertsResolved, injectedScenariosByType, invalidRecordsByKind, unknownDeviceReadings, outOfOrderReadings,
                 lateReadings, seconds, eventsPerSecond, lakeDir, flinkWebUi, cdc);
     }
 }

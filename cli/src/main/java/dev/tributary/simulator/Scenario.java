@@ -13,4 +13,13 @@ public record Scenario(String type, String vehicleId, String deviceId, Instant c
     public static final String HEADLIGHTS_LEFT_ON = "headlights_left_on";
     public static final String BATTERY_DRAIN = "battery_drain";
     public static final String ENGINE_OVERHEAT = "engine_overheat";
+
+    /** The alert type the bundled rules (deploy/rules/fleet-rules.yaml) open for this scenario. */
+    public String alertType() {
+        return switch (type) {
+            case BATTERY_DRAIN -> "battery_low";
+            case ENGINE_OVERHEAT -> "coolant_overheat";
+            default -> type;
+        };
+    }
 }

@@ -42,9 +42,9 @@ class IdlePartitionsTest {
 
             try (AlertTail alerts = new AlertTail(stack.kafka().bootstrapServers(), config.alertsTopic())) {
                 JobID job = runs.submit();
-                RestartExactlyOnceTest.await(() -> alerts.received("raised").size() == 1, Duration.ofMinutes(2), "the headlights alert");
+                RestartExactlyOnceTest.await(() -> alerts.received("opened").size() == 1, Duration.ofMinutes(2), "the headlights alert");
                 stack.flink().cancel(job);
-                assertThat(alerts.received("raised").get(0).alert().getVehicleId()).isEqualTo("veh-00003");
+                assertThat(alerts.received("opened").get(0).alert().getVehicleId()).isEqualTo("veh-00003");
             }
         }
     }

@@ -68,7 +68,7 @@ final class PipelineRuns {
 
     void awaitAlerts(AlertTail alerts, long distinctAlerts, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (alerts.received("raised").size() + alerts.received("resolved").size() < distinctAlerts && System.nanoTime() < deadline) {
+        while (alerts.received("opened").size() + alerts.received("resolved").size() < distinctAlerts && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         // Anything beyond the expected count would arrive right behind it.

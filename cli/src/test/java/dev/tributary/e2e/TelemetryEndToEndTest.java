@@ -51,7 +51,8 @@ class TelemetryEndToEndTest {
     private LocalStack stack;
     private PipelineConfig config;
     private SimulationReport report;
-    private List<AlertTail.Received> raised;
+    private List<AlertTail.Received> opened;
+    private List<AlertTail.Received> escalated;
     private List<AlertTail.Received> resolved;
     private long unreadableAlerts;
 
@@ -69,8 +70,9 @@ class TelemetryEndToEndTest {
         report = runs.produce(simulator);
         try (AlertTail alerts = new AlertTail(stack.kafka().bootstrapServers(), config.alertsTopic())) {
             runs.runBounded(Duration.ofMinutes(10));
-            runs.awaitAlerts(alerts, report.scenarios(Scenario.HEADLIGHTS_LEFT_ON) * 2, Duration.ofSeconds(20));
-            raised = alerts.received("raised");
+            runs.awaitAlerts(alerts, report.scenarios().size() * 2L, Duration.ofSeconds(20));
+            opened = alerts.received("opened");
+            escalated = alerts.received("escalated");
             resolved = alerts.received("resolved");
             unreadableAlerts = alerts.unreadable();
         }
@@ -177,24 +179,42 @@ class TelemetryEndToEndTest {
     }
 
     @Test
-    void everyInjectedHeadlightsScenarioRaisesExactlyOneAlertAndNothingElseDoes() {
-        List<Scenario> scenarios = report.scenarios().stream().filter(s -> s.type().equals(Scenario.HEADLIGHTS_LEFT_ON)).toList();
-        assertThat(scenarios).hasSizeGreaterThanOrEqualTo(5);
+    void everyInjectedScenarioOpensExactlyOneAlertOfItsTypeAndNothingElseDoes() {
+        assertThat(report.scenarios(Scenario.HEADLIGHTS_LEFT_ON)).isGreaterThanOrEqualTo(5);
+        assertThat(report.scenarios(Scenario.BATTERY_DRAIN)).isGreaterThanOrEqualTo(3);
+        assertThat(report.scenarios(Scenario.ENGINE_OVERHEAT)).isGreaterThanOrEqualTo(3);
         assertThat(unreadableAlerts).isZero();
-        Set<String> expected = scenarios.stream().map(s -> s.vehicleId() + "@" + s.conditionStart()).collect(Collectors.toSet());
-        List<String> actual = raised.stream().map(r -> r.alert().getEntityId() + "@" + r.alert().getConditionSince()).toList();
-        assertThat(actual).hasSize(scenarios.size()).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(resolved).hasSize(scenarios.size());
-        for (AlertTail.Received received : raised) {
+        // Every alert belongs to an injected scenario: the clean vehicles (seven in ten) raise none.
+        assertThat(opened).hasSize(report.scenarios().size());
+        for (Scenario scenario : report.scenarios()) {
+            assertThat(opened).as("%s", scenario).filteredOn(received -> received.alert().getAlertType().equals(scenario.alertType())
+                    && received.alert().getEntityId().equals(scenario.vehicleId())
+                    && !received.alert().getConditionSince().isBefore(scenario.conditionStart())
+                    && received.alert().getConditionSince().isBefore(scenario.conditionEnd())).hasSize(1);
+        }
+        // Headlights start exactly with the scenario and open after the rule's duration.
+        for (AlertTail.Received received : opened) {
+            Alert alert = received.alert();
+            if (alert.getAlertType().equals(Scenario.HEADLIGHTS_LEFT_ON)) {
+                assertThat(report.scenarios()).anyMatch(scenario -> scenario.vehicleId().equals(alert.getEntityId())
+                        && scenario.conditionStart().equals(alert.getConditionSince()));
+                assertThat(Duration.between(alert.getConditionSince(), alert.getObservedAt())).isEqualTo(Duration.ofMinutes(5));
+            }
+        }
+        // The battery drains past the alarm threshold and the coolant past 115 °C: each escalates once.
+        assertThat(escalated).hasSize((int) (report.scenarios(Scenario.BATTERY_DRAIN) + report.scenarios(Scenario.ENGINE_OVERHEAT)));
+        assertThat(escalated).allSatisfy(received -> assertThat(received.alert().getSeverity()).isEqualTo("alarm"));
+        assertThat(resolved).hasSize(opened.size());
+        for (AlertTail.Received received : opened) {
             CloudEvent event = received.event();
             Alert alert = received.alert();
             assertThat(event.getSpecVersion().toString()).isEqualTo("1.0");
-            assertThat(event.getType()).isEqualTo("dev.tributary.alert.raised");
-            assertThat(event.getId()).isEqualTo(alert.getAlertId() + ".raised");
+            assertThat(event.getType()).isEqualTo("dev.tributary.alert.opened");
+            assertThat(event.getId()).isEqualTo(alert.getAlertId() + ".opened");
             assertThat(event.getSubject()).isEqualTo(alert.getVehicleId());
-            assertThat(event.getExtension("alerttype")).isEqualTo("headlights_left_on");
+            assertThat(event.getExtension("alerttype")).isEqualTo(alert.getAlertType());
             assertThat(alert.getEntityType()).isEqualTo("vehicle");
-            assertThat(Duration.between(alert.getConditionSince(), alert.getObservedAt())).isEqualTo(Duration.ofMinutes(5));
+            assertThat(alert.getSeverity()).isEqualTo("warning");
             assertThat(alert.getExplanation()).contains(alert.getVehicleId());
         }
     }

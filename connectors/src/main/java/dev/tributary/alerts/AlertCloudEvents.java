@@ -21,11 +21,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Alerts as CloudEvents 1.0, built and read with the CloudEvents Java SDK.
  *
  * <ul>
- *   <li>{@code id}: the alert id and its status ({@code <alert_id>.raised}); with {@code source}
+ *   <li>{@code id}: the alert id and its status ({@code <alert_id>.opened}); with {@code source}
  *       it is the idempotency key, stable across replays of the same input.
  *   <li>{@code source}: {@code /tributary/<pipeline>/rules/<alert_type>}.
- *   <li>{@code type}: {@code dev.tributary.alert.raised} or {@code dev.tributary.alert.resolved}.
- *   <li>{@code subject}: the entity id; {@code time}: the event time it was raised or resolved.
+ *   <li>{@code type}: {@code dev.tributary.alert.opened}, {@code .escalated} or {@code .resolved}.
+ *   <li>{@code subject}: the entity id; {@code time}: the event time it was opened, escalated or resolved.
  *   <li>{@code dataschema}: the alert schema; data: the {@link Alert} as JSON.
  *   <li>extensions {@code alerttype}, {@code severity}, {@code entityid}, for routing and filters.
  * </ul>

@@ -22,7 +22,7 @@ class AlertCloudEventsTest {
 
     @Test
     void binaryModeRecordCarriesTheCloudEventAttributesInHeaders() {
-        Alert alert = alert("raised");
+        Alert alert = alert("opened");
 
         ProducerRecord<byte[], byte[]> record = cloudEvents.toKafkaRecord(TOPIC, alert);
 
@@ -31,7 +31,7 @@ class AlertCloudEventsTest {
         assertThat(record.timestamp()).isEqualTo(alert.getObservedAt().toEpochMilli());
         assertThat(header(record, "ce_id")).isEqualTo(alert.getAlertId() + ".raised");
         assertThat(header(record, "ce_source")).isEqualTo("/tributary/fleet/rules/" + alert.getAlertType());
-        assertThat(header(record, "ce_type")).isEqualTo(AlertCloudEvents.TYPE_PREFIX + "raised");
+        assertThat(header(record, "ce_type")).isEqualTo(AlertCloudEvents.TYPE_PREFIX + "opened");
         assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
         assertThat(header(record, "content-type")).isEqualTo("application/json");
         assertThat(header(record, "ce_subject")).isEqualTo(alert.getEntityId());
@@ -58,8 +58,8 @@ class AlertCloudEventsTest {
 
     @Test
     void sameAlertGivesTheSameIdempotencyKey() {
-        CloudEvent first = cloudEvents.toCloudEvent(alert("raised"));
-        CloudEvent second = new AlertCloudEvents("fleet").toCloudEvent(alert("raised"));
+        CloudEvent first = cloudEvents.toCloudEvent(alert("opened"));
+        CloudEvent second = new AlertCloudEvents("fleet").toCloudEvent(alert("opened"));
 
         assertThat(second.getId()).isEqualTo(first.getId());
         assertThat(second.getSource()).isEqualTo(first.getSource());
@@ -67,7 +67,7 @@ class AlertCloudEventsTest {
 
     @Test
     void raisedAndResolvedOfOneAlertDifferInId() {
-        CloudEvent raised = cloudEvents.toCloudEvent(alert("raised"));
+        CloudEvent raised = cloudEvents.toCloudEvent(alert("opened"));
         CloudEvent resolved = cloudEvents.toCloudEvent(alert("resolved"));
 
         assertThat(resolved.getId()).isNotEqualTo(raised.getId());
@@ -77,8 +77,8 @@ class AlertCloudEventsTest {
 
     @Test
     void otherPipelineHasAnotherSource() {
-        CloudEvent here = cloudEvents.toCloudEvent(alert("raised"));
-        CloudEvent there = new AlertCloudEvents("staging").toCloudEvent(alert("raised"));
+        CloudEvent here = cloudEvents.toCloudEvent(alert("opened"));
+        CloudEvent there = new AlertCloudEvents("staging").toCloudEvent(alert("opened"));
 
         assertThat(there.getSource()).isNotEqualTo(here.getSource());
     }
@@ -94,7 +94,7 @@ class AlertCloudEventsTest {
                 .setDeviceId("dev-0042")
                 .setVehicleId("veh-7")
                 .setConditionSince(Instant.parse("2025-03-14T09:00:00Z"))
-                .setObservedAt(Instant.parse(status.equals("raised") ? "2025-03-14T09:05:00Z" : "2025-03-14T09:07:31.250Z"))
+                .setObservedAt(Instant.parse(status.equals("opened") ? "2025-03-14T09:05:00Z" : "2025-03-14T09:07:31.250Z"))
                 .setRule("engine.on = false AND every door closed AND lights.headlights.on = true for at least PT5M")
                 .setThreshold("PT5M")
                 .setObservedValues(Map.of("held_for", "PT5M", "engine.on", "false"))

@@ -8,8 +8,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,12 +26,12 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Runs {@link HeadlightsRule} per vehicle in event time. Readings are buffered until the
+ * Runs the {@link RuleEngine} per vehicle in event time. Readings are buffered until the
  * watermark passes them, then applied in event-time order (and by sequence within one
  * millisecond), so out-of-order arrival inside the watermark's bound changes nothing. A key
  * keeps one small list and one timer for its buffer (not one per reading), plus a timer at the
- * deadline of an occurrence in progress; whichever fires, everything the watermark has passed
- * is applied in order, with the deadline checked between readings.
+ * next deadline of its occurrences (to open or escalate); whichever fires, everything the
+ * watermark has passed is applied in order, with deadlines checked between readings.
  * A reading that arrives behind the watermark is late: it still reaches the lake and the
  * enriched topic, but the rule skips it (counted in the {@code lateReadingsSkipped} metric).
  *
@@ -38,27 +42,34 @@ import org.apache.flink.util.Collector;
  * so a restore does not forget how far the readings got.
  */
 public final class EventTimeRuleFunction extends KeyedProcessFunction<String, EnrichedTelemetry, Alert> implements CheckpointedFunction {
-    private final HeadlightsRule rule;
-    private transient ValueState<List<HeadlightsRule.Observation>> buffer;
+    private final RuleEngine engine;
+    private transient ValueState<List<RuleEngine.Observation>> buffer;
     private transient ValueState<Long> bufferTimer;
-    private transient ValueState<HeadlightsRule.Occurrence> occurrence;
+    private transient MapState<String, RuleEngine.Occurrence> occurrences;
+    private transient MapState<String, Long> quietUntil;
+    private transient ValueState<List<Long>> openedAt;
     private transient Counter lateReadings;
-    private transient Counter alertsRaised;
+    private transient Counter alertsOpened;
+    private transient Counter alertsSuppressed;
     private transient long newestEventTime;
     private transient ListState<Long> newestEventTimeState;
 
-    public EventTimeRuleFunction(HeadlightsRule rule) {
-        this.rule = requireNonNull(rule, "rule is null");
+    public EventTimeRuleFunction(RuleEngine engine) {
+        this.engine = requireNonNull(engine, "engine is null");
     }
 
     @Override
     public void open(OpenContext openContext) {
         buffer = getRuntimeContext().getState(new ValueStateDescriptor<>("buffer",
-                new ListTypeInfo<>(TypeInformation.of(HeadlightsRule.Observation.class))));
+                new ListTypeInfo<>(TypeInformation.of(RuleEngine.Observation.class))));
         bufferTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("buffer-timer", Long.class));
-        occurrence = getRuntimeContext().getState(new ValueStateDescriptor<>("occurrence", TypeInformation.of(HeadlightsRule.Occurrence.class)));
+        occurrences = getRuntimeContext().getMapState(new MapStateDescriptor<>("occurrences",
+                TypeInformation.of(String.class), TypeInformation.of(RuleEngine.Occurrence.class)));
+        quietUntil = getRuntimeContext().getMapState(new MapStateDescriptor<>("quiet-until", String.class, Long.class));
+        openedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("opened-at", new ListTypeInfo<>(Long.class)));
         lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadingsSkipped");
-        alertsRaised = getRuntimeContext().getMetricGroup().counter("alertsRaised");
+        alertsOpened = getRuntimeContext().getMetricGroup().counter("alertsOpened");
+        alertsSuppressed = getRuntimeContext().getMetricGroup().counter("alertsSuppressed");
     }
 
     @Override
@@ -83,11 +94,11 @@ public final class EventTimeRuleFunction extends KeyedProcessFunction<String, En
             lateReadings.inc();
             return;
         }
-        List<HeadlightsRule.Observation> buffered = buffer.value();
+        List<RuleEngine.Observation> buffered = buffer.value();
         if (buffered == null) {
             buffered = new ArrayList<>(4);
         }
-        buffered.add(HeadlightsRule.observe(reading));
+        buffered.add(engine.observe(reading));
         buffer.update(buffered);
         Long timer = bufferTimer.value();
         if (timer == null || eventTime < timer) {
@@ -102,52 +113,74 @@ public final class EventTimeRuleFunction extends KeyedProcessFunction<String, En
         long watermark = context.timerService().currentWatermark();
         // When a bounded input ends, time stops at the newest reading seen, not at the end of time.
         long now = watermark == Long.MAX_VALUE ? Math.min(watermark, newestEventTime) : watermark;
-        HeadlightsRule.Occurrence current = occurrence.value();
-        List<HeadlightsRule.Observation> buffered = buffer.value();
+        RuleEngine.EntityState state = loadState();
+        long deadlineBefore = engine.nextDeadline(state);
+        List<RuleEngine.Observation> buffered = buffer.value();
         if (buffered != null) {
-            List<HeadlightsRule.Observation> ready = new ArrayList<>(buffered.size());
-            List<HeadlightsRule.Observation> waiting = new ArrayList<>();
-            for (HeadlightsRule.Observation observation : buffered) {
+            List<RuleEngine.Observation> ready = new ArrayList<>(buffered.size());
+            List<RuleEngine.Observation> waiting = new ArrayList<>();
+            for (RuleEngine.Observation observation : buffered) {
                 (observation.eventTimeMillis() <= watermark ? ready : waiting).add(observation);
             }
-            ready.sort(Comparator.comparingLong(HeadlightsRule.Observation::eventTimeMillis).thenComparingLong(HeadlightsRule.Observation::sequence));
-            for (HeadlightsRule.Observation observation : ready) {
-                // The deadline counts if it passed before this reading; a reading exactly at it wins.
-                HeadlightsRule.Step due = rule.onTime(current, observation.eventTimeMillis() - 1);
-                current = due.next();
-                emit(due.alert(), out);
-                HeadlightsRule.Occurrence before = current;
-                HeadlightsRule.Step step = rule.onObservation(current, observation);
-                current = step.next();
-                emit(step.alert(), out);
-                if (before == null && current != null) {
-                    context.timerService().registerEventTimeTimer(rule.deadline(current));
-                }
+            ready.sort(Comparator.comparingLong(RuleEngine.Observation::eventTimeMillis).thenComparingLong(RuleEngine.Observation::sequence));
+            for (RuleEngine.Observation observation : ready) {
+                // A deadline counts if it passed before this reading; a reading exactly at it wins.
+                emit(engine.onTime(state, observation.eventTimeMillis() - 1), out);
+                emit(engine.onObservation(state, observation), out);
             }
             if (waiting.isEmpty()) {
                 buffer.clear();
                 bufferTimer.clear();
             } else {
                 buffer.update(waiting);
-                long next = waiting.stream().mapToLong(HeadlightsRule.Observation::eventTimeMillis).min().getAsLong();
+                long next = waiting.stream().mapToLong(RuleEngine.Observation::eventTimeMillis).min().getAsLong();
                 context.timerService().registerEventTimeTimer(next);
                 bufferTimer.update(next);
             }
         }
-        HeadlightsRule.Step step = rule.onTime(current, now);
-        current = step.next();
-        emit(step.alert(), out);
-        if (current == null) {
-            occurrence.clear();
+        emit(engine.onTime(state, now), out);
+        alertsSuppressed.inc(state.takeSuppressed());
+        long deadline = engine.nextDeadline(state);
+        if (deadline != Long.MAX_VALUE && deadline != deadlineBefore) {
+            context.timerService().registerEventTimeTimer(deadline);
+        }
+        saveState(state, now);
+    }
+
+    private RuleEngine.EntityState loadState() throws Exception {
+        Map<String, RuleEngine.Occurrence> current = new HashMap<>();
+        for (Map.Entry<String, RuleEngine.Occurrence> entry : occurrences.entries()) {
+            current.put(entry.getKey(), entry.getValue());
+        }
+        Map<String, Long> quiet = new HashMap<>();
+        for (Map.Entry<String, Long> entry : quietUntil.entries()) {
+            quiet.put(entry.getKey(), entry.getValue());
+        }
+        List<Long> opened = openedAt.value();
+        return new RuleEngine.EntityState(current, quiet, opened == null ? List.of() : opened);
+    }
+
+    private void saveState(RuleEngine.EntityState state, long now) throws Exception {
+        occurrences.clear();
+        occurrences.putAll(state.occurrences());
+        quietUntil.clear();
+        for (Map.Entry<String, Long> entry : state.quietUntil().entrySet()) {
+            // A quiet period the watermark has passed is forgotten: later readings of this key come after it.
+            if (entry.getValue() > now) {
+                quietUntil.put(entry.getKey(), entry.getValue());
+            }
+        }
+        if (state.openedAt().isEmpty()) {
+            openedAt.clear();
         } else {
-            occurrence.update(current);
+            openedAt.update(new ArrayList<>(state.openedAt()));
         }
     }
 
-    private void emit(Alert alert, Collector<Alert> out) {
-        if (alert != null) {
-            if (alert.getStatus().equals("raised")) {
-                alertsRaised.inc();
+    private void emit(List<Alert> alerts, Collector<Alert> out) {
+        for (Alert alert : alerts) {
+            if (alert.getStatus().equals(RuleEngine.OPENED)) {
+                alertsOpened.inc();
             }
             out.collect(alert);
         }

@@ -42,7 +42,7 @@ public final class AnomalyDetectionFunction extends KeyedProcessFunction<String,
             entity = new EntityDetectors(settings, metrics.size());
         }
         for (Alert alert : entity.observe(aggregate, metrics, window)) {
-            if (alert.getStatus().equals("opened")) {
+            if (alert.getStatus().equals(dev.tributary.alerts.RuleEngine.OPENED)) {
                 opened.inc();
             }
             out.collect(alert);

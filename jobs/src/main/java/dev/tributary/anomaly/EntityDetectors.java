@@ -2,7 +2,7 @@ package dev.tributary.anomaly;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.tributary.alerts.HeadlightsRule;
+import dev.tributary.alerts.RuleEngine;
 import dev.tributary.schemas.alerts.Alert;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -67,12 +67,12 @@ public final class EntityDetectors {
             if (detection.anomalous() && openSince[i] < 0) {
                 openSince[i] = window.windowStart();
                 escalated[i] = false;
-                alerts.add(alert(window, i, metric, value, detection, "opened", "warning", windowSize));
+                alerts.add(alert(window, i, metric, value, detection, RuleEngine.OPENED, "warning", windowSize));
             } else if (openSince[i] >= 0 && detection.signalled() && !escalated[i]) {
                 escalated[i] = true;
-                alerts.add(alert(window, i, metric, value, detection, "escalated", "alarm", windowSize));
+                alerts.add(alert(window, i, metric, value, detection, RuleEngine.ESCALATED, "alarm", windowSize));
             } else if (openSince[i] >= 0 && !detection.signalled()) {
-                alerts.add(alert(window, i, metric, value, detection, "resolved", escalated[i] ? "alarm" : "warning", windowSize));
+                alerts.add(alert(window, i, metric, value, detection, RuleEngine.RESOLVED, escalated[i] ? "alarm" : "warning", windowSize));
                 openSince[i] = -1;
                 escalated[i] = false;
             }
@@ -92,15 +92,15 @@ public final class EntityDetectors {
         DetectorSettings settings = detectors[index].settings();
         String entity = window.entityType() + " " + window.entityId();
         String explanation = switch (status) {
-            case "opened" -> String.format(Locale.ROOT, "%s averaged %s over the %s window from %s, unusual for %s (%s).",
+            case RuleEngine.OPENED -> String.format(Locale.ROOT, "%s averaged %s over the %s window from %s, unusual for %s (%s).",
                     metric, format(value), windowSize, Instant.ofEpochMilli(window.windowStart()), entity, describe(detection));
-            case "escalated" -> String.format(Locale.ROOT, "%s of %s is still unusual: %s in the window from %s (%s).",
+            case RuleEngine.ESCALATED -> String.format(Locale.ROOT, "%s of %s is still unusual: %s in the window from %s (%s).",
                     metric, entity, format(value), Instant.ofEpochMilli(window.windowStart()), describe(detection));
             default -> String.format(Locale.ROOT, "%s of %s is back to usual: %s in the window from %s.",
                     metric, entity, format(value), Instant.ofEpochMilli(window.windowStart()));
         };
         return Alert.newBuilder()
-                .setAlertId(HeadlightsRule.alertId(TYPE + "|" + metric, window.entityId(), since))
+                .setAlertId(RuleEngine.alertId(TYPE + "|" + metric, window.entityId(), since))
                 .setAlertType(TYPE)
                 .setStatus(status)
                 .setSeverity(severity)

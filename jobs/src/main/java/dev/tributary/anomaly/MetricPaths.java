@@ -2,22 +2,22 @@ package dev.tributary.anomaly;
 
 import dev.tributary.config.ConfigException;
 import dev.tributary.schemas.telemetry.EnrichedTelemetry;
+import dev.tributary.telemetry.ReadingField;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 
 /**
- * Numeric fields of the enriched reading named by dotted paths ({@code battery.voltage_v}),
- * checked against the reading's Avro schema once, at start-up, and read without reflection.
+ * The numeric fields of the enriched reading that statistical detection watches, named by
+ * dotted paths ({@code battery.voltage_v}) and checked against the reading's schema once, at
+ * start-up.
  */
 public final class MetricPaths implements java.io.Serializable {
     private final List<String> names;
-    private final int[][] positions;
+    private final ReadingField[] fields;
 
-    private MetricPaths(List<String> names, int[][] positions) {
+    private MetricPaths(List<String> names, ReadingField[] fields) {
         this.names = List.copyOf(names);
-        this.positions = positions;
+        this.fields = fields;
     }
 
     /** Resolves the paths; an error names the key, the path and what is wrong with it. */
@@ -25,42 +25,18 @@ public final class MetricPaths implements java.io.Serializable {
         if (paths.isEmpty()) {
             throw new ConfigException(key, "", "expected at least one numeric field of the enriched reading");
         }
-        int[][] positions = new int[paths.size()][];
+        ReadingField[] fields = new ReadingField[paths.size()];
         for (int i = 0; i < paths.size(); i++) {
-            positions[i] = positions(key, paths.get(i));
-        }
-        return new MetricPaths(paths, positions);
-    }
-
-    private static int[] positions(String key, String path) {
-        String[] parts = path.split("\\.");
-        int[] positions = new int[parts.length];
-        Schema schema = EnrichedTelemetry.getClassSchema();
-        for (int i = 0; i < parts.length; i++) {
-            schema = nonNull(schema);
-            Schema.Field field = schema.getType() == Schema.Type.RECORD ? schema.getField(parts[i]) : null;
-            if (field == null) {
-                throw new ConfigException(key, path, "'" + parts[i] + "' is not a field of " + (i == 0 ? "the enriched reading" : String.join(".", java.util.Arrays.copyOf(parts, i))));
+            try {
+                fields[i] = ReadingField.resolveOne(paths.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key, paths.get(i), e.getMessage());
             }
-            positions[i] = field.pos();
-            schema = field.schema();
-        }
-        Schema.Type type = nonNull(schema).getType();
-        if (type != Schema.Type.INT && type != Schema.Type.LONG && type != Schema.Type.FLOAT && type != Schema.Type.DOUBLE) {
-            throw new ConfigException(key, path, "expected a numeric field, found " + type.getName());
-        }
-        return positions;
-    }
-
-    private static Schema nonNull(Schema schema) {
-        if (schema.getType() == Schema.Type.UNION) {
-            for (Schema branch : schema.getTypes()) {
-                if (branch.getType() != Schema.Type.NULL) {
-                    return branch;
-                }
+            if (fields[i].kind() != ReadingField.Kind.NUMBER) {
+                throw new ConfigException(key, paths.get(i), "expected a numeric field, found a " + fields[i].kind().name().toLowerCase(java.util.Locale.ROOT));
             }
         }
-        return schema;
+        return new MetricPaths(paths, fields);
     }
 
     public List<String> names() {
@@ -73,17 +49,10 @@ public final class MetricPaths implements java.io.Serializable {
 
     /** The value of metric {@code index} in {@code reading}, or NaN when it (or a record on its path) is null. */
     public double read(EnrichedTelemetry reading, int index) {
-        Object value = reading;
-        for (int position : positions[index]) {
-            if (value == null) {
-                return Double.NaN;
-            }
-            value = ((GenericRecord) value).get(position);
-        }
-        return value == null ? Double.NaN : ((Number) value).doubleValue();
+        return fields[index].readNumber(reading);
     }
 
-    /** The mean of each metric over readings, as the window aggregates them. */
+    /** The metrics watched when none are configured. */
     public static List<String> defaults() {
         return new ArrayList<>(List.of("battery.voltage_v", "engine.coolant_temp_c"));
     }

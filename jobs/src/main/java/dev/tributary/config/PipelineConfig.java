@@ -2,6 +2,8 @@ package dev.tributary.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.alerts.Rule;
+import dev.tributary.alerts.RuleSet;
 import dev.tributary.anomaly.AnomalyConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,10 +43,13 @@ public record PipelineConfig(
         Duration enrichmentMaxWait,
         int maxEventBytes,
         Duration headlightsMinDuration,
+        RuleSet rules,
         MirrorConfig mirror,
         AnomalyConfig anomaly) implements java.io.Serializable {
 
     public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
+    /** The rule {@code rules.headlights.min-duration} sets the duration of. */
+    public static final String HEADLIGHTS = "headlights_left_on";
 
     /** Where a job starts reading when it has no checkpoint. */
     public enum StartingOffsets { EARLIEST, LATEST, COMMITTED }
@@ -56,6 +61,7 @@ public record PipelineConfig(
         requireNonNull(lake, "lake is null");
         requireNonNull(mirror, "mirror is null");
         requireNonNull(anomaly, "anomaly is null");
+        requireNonNull(rules, "rules is null");
     }
 
     /** Every key this class reads, for unknown-key detection. */
@@ -65,7 +71,7 @@ public record PipelineConfig(
             "source.group-id", "catalog.type", "catalog.uri", "catalog.warehouse", "catalog.name",
             "lake.namespace", "lake.telemetry-table", "lake.file-format", "job.parallelism",
             "checkpoint.interval", "watermark.out-of-orderness", "watermark.idleness", "enrichment.max-wait",
-            "telemetry.max-event-bytes", "rules.headlights.min-duration",
+            "telemetry.max-event-bytes", "rules.file", "rules.headlights.min-duration",
             "mirror.tables", "mirror.namespace", "mirror.table-naming", "mirror.on-incompatible-change", "topic.mirror-dlq",
             "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention");
 
@@ -91,6 +97,13 @@ public record PipelineConfig(
         } catch (PatternSyntaxException e) {
             throw new ConfigException("topic.cdc-pattern", cdcPattern, "expected a Java regular expression (" + e.getDescription() + ")");
         }
+        String rulesFile = reader.string("rules.file", null);
+        RuleSet rules = rulesFile == null ? RuleSet.bundled() : RuleSet.load(Path.of(rulesFile));
+        if (values.containsKey("rules.headlights.min-duration")) {
+            rules = rules.withHoldFor(HEADLIGHTS, reader.positiveDuration("rules.headlights.min-duration", "5m"));
+        }
+        Rule headlights = rules.indexOf(HEADLIGHTS) >= 0 ? rules.rule(HEADLIGHTS)
+                : new Rule(HEADLIGHTS, java.util.List.of(), Duration.ofMinutes(5), Rule.WARNING, null, java.util.List.of(), Duration.ZERO, "");
         return new PipelineConfig(
                 pipeline,
                 reader.required("kafka.bootstrap-servers"),
@@ -117,7 +130,8 @@ public record PipelineConfig(
                 reader.positiveDuration("watermark.idleness", "30s"),
                 reader.duration("enrichment.max-wait", "10s"),
                 reader.positiveInt("telemetry.max-event-bytes", 256 * 1024),
-                reader.positiveDuration("rules.headlights.min-duration", "5m"),
+                headlights.holdFor(),
+                rules,
                 new MirrorConfig(
                         reader.list("mirror.tables"),
                         reader.string("mirror.namespace", reader.string("lake.namespace", "fleet")),

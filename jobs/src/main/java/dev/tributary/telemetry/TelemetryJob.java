@@ -9,7 +9,7 @@ import dev.tributary.anomaly.MetricWindowAggregator;
 import dev.tributary.anomaly.ReadingTimeWindows;
 import dev.tributary.anomaly.WindowAggregate;
 import dev.tributary.alerts.EventTimeRuleFunction;
-import dev.tributary.alerts.HeadlightsRule;
+import dev.tributary.alerts.RuleEngine;
 import dev.tributary.cdc.ChangeDeserializer;
 import dev.tributary.cdc.ChangeRouter;
 import dev.tributary.cdc.ParsedChange;
@@ -165,9 +165,9 @@ public final class TelemetryJob {
     public DataStream<Alert> detect(DataStream<EnrichedTelemetry> enriched) {
         return DataStreamUtils
                 .reinterpretAsKeyedStream(enriched, VehicleJoin::keyOf, Types.STRING)
-                .process(new EventTimeRuleFunction(new HeadlightsRule(config.headlightsMinDuration())), TypeInformation.of(Alert.class))
-                .uid("rule-headlights")
-                .name("rule: headlights left on");
+                .process(new EventTimeRuleFunction(new RuleEngine(config.rules())), TypeInformation.of(Alert.class))
+                .uid("rules")
+                .name("rules: " + String.join(", ", config.rules().rules().stream().map(dev.tributary.alerts.Rule::name).toList()));
     }
 
     /**

@@ -33,7 +33,7 @@ class EventTimeRuleFunctionTest {
     }
 
     @Test
-    void outOfOrderReadingsRaiseOnceWhenTheWatermarkPassesTheDeadlineAndResolveWhenLightsGoOff() throws Exception {
+    void outOfOrderReadingsOpenOnceWhenTheWatermarkPassesTheDeadlineAndResolveWhenLightsGoOff() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, EnrichedTelemetry, Alert> harness = open();
 
         send(harness, lightsOn(2, T0.plusSeconds(20)));
@@ -53,14 +53,14 @@ class EventTimeRuleFunctionTest {
         assertThat(beforeDeadline).isEmpty();
         assertThat(justBeforeDeadline).isEmpty();
         assertThat(atDeadline).singleElement().satisfies(alert -> {
-            assertThat(alert.getStatus()).isEqualTo("raised");
+            assertThat(alert.getStatus()).isEqualTo("opened");
             // The earliest reading started the occurrence, although it arrived second.
             assertThat(alert.getConditionSince()).isEqualTo(T0);
             assertThat(alert.getTriggerEventId()).isEqualTo("dev-1-1");
             assertThat(alert.getObservedAt()).isEqualTo(Instant.ofEpochMilli(DEADLINE));
             assertThat(alert.getEntityId()).isEqualTo("veh-7");
         });
-        assertThat(all).extracting(Alert::getStatus).containsExactly("raised", "resolved");
+        assertThat(all).extracting(Alert::getStatus).containsExactly("opened", "resolved");
         assertThat(all.get(1).getAlertId()).isEqualTo(all.get(0).getAlertId());
         assertThat(all.get(1).getObservedAt()).isEqualTo(T0.plusSeconds(400));
         assertThat(all.get(1).getTriggerEventId()).isEqualTo("dev-1-5");
@@ -94,13 +94,13 @@ class EventTimeRuleFunctionTest {
         harness.processWatermark(DEADLINE);
 
         assertThat(harness.extractOutputValues()).singleElement().satisfies(alert -> {
-            assertThat(alert.getStatus()).isEqualTo("raised");
+            assertThat(alert.getStatus()).isEqualTo("opened");
             assertThat(alert.getConditionSince()).isEqualTo(T0);
         });
     }
 
     @Test
-    void snapshotAndRestoreMidOccurrenceStillRaisesExactlyOnce() throws Exception {
+    void snapshotAndRestoreMidOccurrenceStillOpensExactlyOnce() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, EnrichedTelemetry, Alert> first = open();
         send(first, lightsOn(1, T0));
         send(first, lightsOn(2, T0.plusSeconds(90)));
@@ -123,7 +123,7 @@ class EventTimeRuleFunctionTest {
 
         assertThat(beforeSnapshot).isEmpty();
         assertThat(afterRestore).singleElement().satisfies(alert -> {
-            assertThat(alert.getStatus()).isEqualTo("raised");
+            assertThat(alert.getStatus()).isEqualTo("opened");
             assertThat(alert.getConditionSince()).isEqualTo(T0);
         });
         assertThat(afterSecondRestore).singleElement().satisfies(alert -> {
@@ -145,7 +145,7 @@ class EventTimeRuleFunctionTest {
     }
 
     @Test
-    void endOfInputRaisesOnlyWhatTheReadingsShow() throws Exception {
+    void endOfInputOpensOnlyWhatTheReadingsShow() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, EnrichedTelemetry, Alert> harness = open();
 
         send(harness, lightsOn(1, T0));
@@ -156,7 +156,7 @@ class EventTimeRuleFunctionTest {
     }
 
     @Test
-    void endOfInputAfterARestoreRaisesWhatTheReadingsBeforeTheSnapshotShowed() throws Exception {
+    void endOfInputAfterARestoreOpensWhatTheReadingsBeforeTheSnapshotShowed() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, EnrichedTelemetry, Alert> first = open();
         send(first, lightsOn(1, T0));
         send(first, lightsOn(2, T0.plusSeconds(400)));
@@ -172,7 +172,7 @@ class EventTimeRuleFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, EnrichedTelemetry, Alert> create() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, EnrichedTelemetry, Alert> harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EventTimeRuleFunction(new HeadlightsRule(MIN_DURATION))), VehicleJoin::keyOf, Types.STRING);
+                new KeyedProcessOperator<>(new EventTimeRuleFunction(new RuleEngine(RuleSet.bundled().withHoldFor("headlights_left_on", MIN_DURATION)))), VehicleJoin::keyOf, Types.STRING);
         harnesses.add(harness);
         return harness;
     }

@@ -72,9 +72,9 @@ class EntityDetectorsTest {
     @Test
     void metricPathsAreCheckedAgainstTheEnrichedSchema() {
         assertThatThrownBy(() -> MetricPaths.resolve("anomaly.metrics", List.of("battery.voltage")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("battery.voltage").hasMessageContaining("'voltage' is not a field of battery");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("battery.voltage").hasMessageContaining("'voltage' is not a field of battery (did you mean battery.voltage_v?)");
         assertThatThrownBy(() -> MetricPaths.resolve("anomaly.metrics", List.of("engine.on")))
-                .hasMessageContaining("expected a numeric field, found boolean");
+                .hasMessageContaining("expected a numeric field, found a boolean");
         assertThatThrownBy(() -> AnomalyConfig.from(new ConfigValues(Map.of("anomaly.likelihood-threshold", "2"))))
                 .hasMessageContaining("anomaly.likelihood-threshold");
         AnomalyConfig defaults = AnomalyConfig.from(new ConfigValues(Map.of()));

@@ -24,6 +24,8 @@ public final class TestReadings {
     private boolean engineOn;
     private boolean headlightsOn;
     private boolean frontLeftOpen;
+    private double voltage = 12.4;
+    private double coolant = 40.5;
 
     private TestReadings(String deviceId, long sequence, Instant eventTime) {
         this.deviceId = requireNonNull(deviceId, "deviceId is null");
@@ -46,6 +48,16 @@ public final class TestReadings {
         return this;
     }
 
+    public TestReadings voltage(double volts) {
+        this.voltage = volts;
+        return this;
+    }
+
+    public TestReadings coolant(double celsius) {
+        this.coolant = celsius;
+        return this;
+    }
+
     public TestReadings frontLeftOpen(boolean open) {
         this.frontLeftOpen = open;
         return this;
@@ -58,14 +70,14 @@ public final class TestReadings {
         root.put("sequence", sequence);
         root.put("event_time", eventTime.toString());
         root.put("firmware_version", "4.2.1");
-        root.putObject("engine").put("on", engineOn).put("rpm", engineOn ? 820 : 0).put("coolant_temp_c", 40.5);
+        root.putObject("engine").put("on", engineOn).put("rpm", engineOn ? 820 : 0).put("coolant_temp_c", coolant);
         ObjectNode doors = root.putObject("doors").put("locked", !frontLeftOpen);
         doors.putObject("front_left").put("open", frontLeftOpen);
         for (String door : new String[] {"front_right", "rear_left", "rear_right", "trunk"}) {
             doors.putObject(door).put("open", false);
         }
         root.putObject("lights").putObject("headlights").put("on", headlightsOn);
-        root.putObject("battery").put("voltage_v", 12.4).put("state_of_charge_pct", 81);
+        root.putObject("battery").put("voltage_v", voltage).put("state_of_charge_pct", 81);
         root.putObject("location").put("latitude", 52.52).put("longitude", 13.405).put("speed_kph", 0).putNull("heading_deg");
         root.putArray("diagnostics").addObject().put("code", "P0562").put("severity", "warning");
         return root;
