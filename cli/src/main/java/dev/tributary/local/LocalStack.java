@@ -66,14 +66,18 @@ public final class LocalStack implements AutoCloseable {
         return PipelineConfig.from(values);
     }
 
-    /** Creates the pipeline's topics: raw telemetry, enriched, alerts, dead letters. */
+    /** Creates the pipeline's topics: raw telemetry, enriched, alerts (each routed one), dead letters (the alerts' too). */
     public void createTopics(PipelineConfig config, int telemetryPartitions) throws Exception {
         requireNonNull(config, "config is null");
-        kafka.createTopics(List.of(
+        List<LocalKafka.TopicSpec> topics = new java.util.ArrayList<>(List.of(
                 LocalKafka.TopicSpec.of(config.telemetryTopic(), telemetryPartitions),
                 LocalKafka.TopicSpec.of(config.enrichedTopic(), telemetryPartitions),
-                LocalKafka.TopicSpec.of(config.alertsTopic(), 2),
-                LocalKafka.TopicSpec.of(config.deadLetterTopic(), 1)));
+                LocalKafka.TopicSpec.of(config.deadLetterTopic(), 1),
+                LocalKafka.TopicSpec.of(config.notifications().deadLetterTopic(), 1)));
+        for (String alerts : config.alertTopics()) {
+            topics.add(LocalKafka.TopicSpec.of(alerts, 2));
+        }
+        kafka.createTopics(topics);
     }
 
     /** Creates the lake mirror's own topics: its dead letters and schema-change events. */

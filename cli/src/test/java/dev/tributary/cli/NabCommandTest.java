@@ -24,7 +24,7 @@ class NabCommandTest {
     @Test
     void scoresEveryProfileAndWritesTheSummary() throws Exception {
         Path summary = directory.resolve("nab.json");
-        CommandRun run = CommandRun.of("nab", "--data", SLICE.resolve("data").toString(), "--labels", SLICE.resolve("combined_windows.json").toString(),
+        CommandRunner.Result run = CommandRunner.run("nab", "--data", SLICE.resolve("data").toString(), "--labels", SLICE.resolve("combined_windows.json").toString(),
                 "--summary-json", summary.toString());
         assertThat(run.exitCode()).isZero();
         JsonNode json = new ObjectMapper().readTree(summary.toFile());
@@ -46,26 +46,26 @@ class NabCommandTest {
 
     @Test
     void anUnreadableCorpusIsAClearErrorWithExitCodeTwo() throws Exception {
-        assertRefused(CommandRun.of("nab", "--data", directory.resolve("missing").toString(), "--labels", SLICE.resolve("combined_windows.json").toString()),
+        assertRefused(CommandRunner.run("nab", "--data", directory.resolve("missing").toString(), "--labels", SLICE.resolve("combined_windows.json").toString()),
                 "not a directory", "missing");
 
         Path labels = directory.resolve("labels.json");
         Files.writeString(labels, "{\"realTraffic/speed_7578.csv\": []}");
-        assertRefused(CommandRun.of("nab", "--data", SLICE.resolve("data").toString(), "--labels", labels.toString()), "has no entry for");
+        assertRefused(CommandRunner.run("nab", "--data", SLICE.resolve("data").toString(), "--labels", labels.toString()), "has no entry for");
 
         Files.writeString(labels, "not json");
-        assertRefused(CommandRun.of("nab", "--data", SLICE.resolve("data").toString(), "--labels", labels.toString()), "cannot read the labels file");
+        assertRefused(CommandRunner.run("nab", "--data", SLICE.resolve("data").toString(), "--labels", labels.toString()), "cannot read the labels file");
 
         Path data = directory.resolve("data/cat");
         Files.createDirectories(data);
         Files.writeString(data.resolve("s.csv"), "timestamp,value\n2015-01-01 00:00:00,1\nyesterday,2\n");
         Files.writeString(labels, "{\"cat/s.csv\": []}");
-        assertRefused(CommandRun.of("nab", "--data", directory.resolve("data").toString(), "--labels", labels.toString()), "s.csv:3");
-        assertRefused(CommandRun.of("nab", "--data", SLICE.resolve("data").toString(), "--labels", SLICE.resolve("combined_windows.json").toString(),
+        assertRefused(CommandRunner.run("nab", "--data", directory.resolve("data").toString(), "--labels", labels.toString()), "s.csv:3");
+        assertRefused(CommandRunner.run("nab", "--data", SLICE.resolve("data").toString(), "--labels", SLICE.resolve("combined_windows.json").toString(),
                 "--detector", "psychic"), "--detector", "psychic");
     }
 
-    private static void assertRefused(CommandRun run, String... phrases) {
+    private static void assertRefused(CommandRunner.Result run, String... phrases) {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
         assertThat(run.err()).contains(phrases);
     }

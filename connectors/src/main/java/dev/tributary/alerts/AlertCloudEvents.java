@@ -9,6 +9,7 @@ import dev.tributary.schemas.alerts.Alert;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.message.MessageReader;
+import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,14 +34,27 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * On Kafka they travel in binary mode: attributes in {@code ce_} headers, the data as the value.
  */
 public final class AlertCloudEvents {
-    public static final URI DATA_SCHEMA = URI.create("urn:tributary:schema:dev.tributary.schemas.alerts.Alert");
+    /**
+     * The alert schema's place in the repository, as a URI reference; a deployment that
+     * publishes the schema elsewhere (S3, a schema registry) sets {@code alerts.dataschema}.
+     */
+    public static final URI DATA_SCHEMA = URI.create("schemas/src/main/avro/alert.avsc");
     public static final String TYPE_PREFIX = "dev.tributary.alert.";
+    /** The media type of a structured-mode CloudEvent in JSON. */
+    public static final String STRUCTURED_CONTENT_TYPE = JsonFormat.CONTENT_TYPE;
 
     private final String pipeline;
+    private final URI dataSchema;
     private final JsonAvroReader reader = new JsonAvroReader(SpecificData.getForClass(Alert.class));
+    private final JsonFormat structured = new JsonFormat();
 
     public AlertCloudEvents(String pipeline) {
+        this(pipeline, DATA_SCHEMA);
+    }
+
+    public AlertCloudEvents(String pipeline, URI dataSchema) {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.dataSchema = requireNonNull(dataSchema, "dataSchema is null");
     }
 
     public CloudEvent toCloudEvent(Alert alert) {
@@ -50,13 +64,23 @@ public final class AlertCloudEvents {
                 .withType(TYPE_PREFIX + alert.getStatus())
                 .withSubject(alert.getEntityId())
                 .withTime(alert.getObservedAt().atOffset(ZoneOffset.UTC))
-                .withDataSchema(DATA_SCHEMA)
+                .withDataSchema(dataSchema)
                 .withDataContentType("application/json")
                 .withExtension("alerttype", alert.getAlertType())
                 .withExtension("severity", alert.getSeverity())
                 .withExtension("entityid", alert.getEntityId())
                 .withData(AvroJsonWriter.toJsonBytes(alert))
                 .build();
+    }
+
+    /** The alert as a structured-mode CloudEvent ({@code application/cloudevents+json}), for SNS and webhooks. */
+    public byte[] toStructuredJson(Alert alert) {
+        return structured.serialize(toCloudEvent(alert));
+    }
+
+    /** Reads a structured-mode CloudEvent. */
+    public static CloudEvent fromStructuredJson(byte[] json) {
+        return new JsonFormat().deserialize(json);
     }
 
     /** A binary-mode Kafka record, keyed by the entity so that one entity's alerts stay in order. */

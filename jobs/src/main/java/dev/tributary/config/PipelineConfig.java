@@ -2,6 +2,7 @@ package dev.tributary.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.alerts.NotificationConfig;
 import dev.tributary.alerts.Rule;
 import dev.tributary.alerts.RuleSet;
 import dev.tributary.anomaly.AnomalyConfig;
@@ -44,6 +45,7 @@ public record PipelineConfig(
         int maxEventBytes,
         Duration headlightsMinDuration,
         RuleSet rules,
+        NotificationConfig notifications,
         MirrorConfig mirror,
         AnomalyConfig anomaly) implements java.io.Serializable {
 
@@ -62,6 +64,7 @@ public record PipelineConfig(
         requireNonNull(mirror, "mirror is null");
         requireNonNull(anomaly, "anomaly is null");
         requireNonNull(rules, "rules is null");
+        requireNonNull(notifications, "notifications is null");
     }
 
     /** Every key this class reads, for unknown-key detection. */
@@ -83,6 +86,7 @@ public record PipelineConfig(
         ConfigValues reader = new ConfigValues(values);
         Set<String> known = new java.util.HashSet<>(KEYS);
         known.addAll(AnomalyConfig.KEYS);
+        known.addAll(NotificationConfig.KEYS);
         reader.requireKnown(known, KAFKA_PROPERTY_PREFIX);
         String pipeline = reader.string("pipeline.name", "fleet");
         if (!pipeline.matches("[a-z0-9][a-z0-9-]*")) {
@@ -132,6 +136,7 @@ public record PipelineConfig(
                 reader.positiveInt("telemetry.max-event-bytes", 256 * 1024),
                 headlights.holdFor(),
                 rules,
+                NotificationConfig.from(reader, reader.string("topic.alerts", prefix + ".alerts")),
                 new MirrorConfig(
                         reader.list("mirror.tables"),
                         reader.string("mirror.namespace", reader.string("lake.namespace", "fleet")),
@@ -143,6 +148,23 @@ public record PipelineConfig(
                         reader.positiveInt("maintenance.min-files", 16),
                         reader.positiveDuration("maintenance.snapshot-retention", "1h")),
                 AnomalyConfig.from(reader));
+    }
+
+    /** Every topic alerts may go to under the routing: one, one per severity, or one per rule and the statistical detector. */
+    public java.util.List<String> alertTopics() {
+        java.util.List<String> topics = new java.util.ArrayList<>();
+        switch (notifications.routing()) {
+            case SINGLE -> topics.add(alertsTopic);
+            case SEVERITY -> {
+                topics.add(notifications.topicFor(alertsTopic, "", Rule.WARNING));
+                topics.add(notifications.topicFor(alertsTopic, "", Rule.ALARM));
+            }
+            case TYPE -> {
+                rules.rules().forEach(rule -> topics.add(notifications.topicFor(alertsTopic, rule.name(), "")));
+                topics.add(notifications.topicFor(alertsTopic, dev.tributary.anomaly.EntityDetectors.TYPE, ""));
+            }
+        }
+        return topics;
     }
 
     /** The effective configuration, one {@code key = value} per line, with secrets masked. */

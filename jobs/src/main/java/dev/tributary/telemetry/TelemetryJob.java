@@ -3,6 +3,7 @@ package dev.tributary.telemetry;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.alerts.AlertSerializer;
+import dev.tributary.alerts.NotificationFunction;
 import dev.tributary.anomaly.AnomalyConfig;
 import dev.tributary.anomaly.AnomalyDetectionFunction;
 import dev.tributary.anomaly.MetricWindowAggregator;
@@ -93,14 +94,31 @@ public final class TelemetryJob {
         enriched.sinkTo(kafka.sink(new EnrichedSerializer(config.enrichedTopic()), DeliveryGuarantee.EXACTLY_ONCE, "enriched"))
                 .uid("sink-enriched")
                 .name("enriched topic");
-        alerts.sinkTo(kafka.sink(new AlertSerializer(config.alertsTopic(), config.pipelineName()), DeliveryGuarantee.AT_LEAST_ONCE, "alerts"))
-                .uid("sink-alerts")
-                .name("alerts topic");
+        sinkAlerts(alerts);
         readings.getSideOutput(DEAD_LETTERS)
                 .union(changes.getSideOutput(DEAD_LETTERS))
                 .sinkTo(kafka.sink(new DeadLetterSerializer(config.deadLetterTopic()), DeliveryGuarantee.EXACTLY_ONCE, "dlq"))
                 .uid("sink-dlq")
                 .name("dead-letter topic");
+    }
+
+    /**
+     * Alerts to their Kafka topics (binary-mode CloudEvents, routed by {@code alerts.routing}),
+     * and, when configured, to the webhook and SNS with retries; what still fails goes to the
+     * alert dead-letter topic.
+     */
+    public void sinkAlerts(DataStream<Alert> alerts) {
+        alerts.sinkTo(kafka.sink(new AlertSerializer(config.alertsTopic(), config.pipelineName(), config.notifications()), DeliveryGuarantee.AT_LEAST_ONCE, "alerts"))
+                .uid("sink-alerts")
+                .name("alerts topic");
+        if (config.notifications().notifiesOutsideKafka()) {
+            alerts.process(new NotificationFunction(config.notifications(), config.pipelineName()), TypeInformation.of(DeadLetter.class))
+                    .uid("notify")
+                    .name("notify: webhook and SNS")
+                    .sinkTo(kafka.sink(new DeadLetterSerializer(config.notifications().deadLetterTopic()), DeliveryGuarantee.AT_LEAST_ONCE, "alerts-dlq"))
+                    .uid("sink-alerts-dlq")
+                    .name("alert dead-letter topic");
+        }
     }
 
     /** Appends the enriched readings to the lake table, committing with checkpoints. */

@@ -1,0 +1,19 @@
+package dev.tributary.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs the command line in-process, for tests in any package. */
+public final class CommandRunner {
+    private CommandRunner() {}
+
+    /** One run: its exit code and what it printed. */
+    public record Result(int exitCode, String out, String err) {}
+
+    public static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = Tributary.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tributary.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.config.ConfigException;
+import dev.tributary.config.ConfigValues;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Where alerts go besides the alert topic, and how hard delivery tries. Keys ({@code alerts.*})
+ * and defaults are in README.md ("Configuration").
+ *
+ * @param routing how alerts are spread over Kafka topics
+ * @param dataSchema the CloudEvents {@code dataschema} of every alert
+ * @param webhookUrl an HTTP endpoint that receives each alert as a structured CloudEvent, or null
+ * @param snsTopicArn an SNS topic that receives each alert as a structured CloudEvent, or null
+ * @param snsEndpoint an endpoint override for SNS (a VPC endpoint, a test server), or null
+ * @param deadLetterTopic where an alert goes when a destination still fails after every attempt
+ */
+public record NotificationConfig(
+        Routing routing,
+        URI dataSchema,
+        URI webhookUrl,
+        Duration webhookTimeout,
+        String snsTopicArn,
+        String snsRegion,
+        URI snsEndpoint,
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        String deadLetterTopic) implements java.io.Serializable {
+
+    public static final Set<String> KEYS = Set.of("alerts.routing", "alerts.dataschema", "alerts.webhook.url", "alerts.webhook.timeout",
+            "alerts.sns.topic-arn", "alerts.sns.region", "alerts.sns.endpoint", "alerts.delivery.max-attempts",
+            "alerts.delivery.initial-backoff", "alerts.delivery.max-backoff", "topic.alerts-dlq");
+
+    /** How alerts are spread over topics: all on one, or one topic per alert type or per severity. */
+    public enum Routing { SINGLE, TYPE, SEVERITY }
+
+    public NotificationConfig {
+        requireNonNull(routing, "routing is null");
+        requireNonNull(dataSchema, "dataSchema is null");
+        requireNonNull(webhookTimeout, "webhookTimeout is null");
+        requireNonNull(snsRegion, "snsRegion is null");
+        requireNonNull(initialBackoff, "initialBackoff is null");
+        requireNonNull(maxBackoff, "maxBackoff is null");
+        requireNonNull(deadLetterTopic, "deadLetterTopic is null");
+    }
+
+    public static NotificationConfig from(ConfigValues reader, String alertsTopic) {
+        String arn = reader.string("alerts.sns.topic-arn", null);
+        if (arn != null && !arn.matches("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]+(\\.fifo)?")) {
+            throw new ConfigException("alerts.sns.topic-arn", arn, "expected an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:fleet-alerts");
+        }
+        String region = reader.string("alerts.sns.region", arn != null ? arn.split(":")[3] : "us-east-1");
+        Duration initial = reader.positiveDuration("alerts.delivery.initial-backoff", "1s");
+        Duration max = reader.positiveDuration("alerts.delivery.max-backoff", "30s");
+        if (max.compareTo(initial) < 0) {
+            throw new ConfigException("alerts.delivery.max-backoff", max.toString(), "expected at least alerts.delivery.initial-backoff (" + initial + ")");
+        }
+        URI webhook = uri(reader, "alerts.webhook.url", true);
+        if (webhook != null && !(webhook.getScheme().equals("http") || webhook.getScheme().equals("https"))) {
+            throw new ConfigException("alerts.webhook.url", webhook.toString(), "expected an http or https URL");
+        }
+        return new NotificationConfig(
+                reader.choice("alerts.routing", Routing.class, Routing.SINGLE),
+                requireNonNull(uri(reader, "alerts.dataschema", false), "dataschema"),
+                webhook,
+                reader.positiveDuration("alerts.webhook.timeout", "10s"),
+                arn,
+                region,
+                uri(reader, "alerts.sns.endpoint", true),
+                reader.positiveInt("alerts.delivery.max-attempts", 5),
+                initial,
+                max,
+                reader.string("topic.alerts-dlq", alertsTopic + ".dlq"));
+    }
+
+    private static URI uri(ConfigValues reader, String key, boolean absolute) {
+        String text = reader.string(key, key.equals("alerts.dataschema") ? dev.tributary.alerts.AlertCloudEvents.DATA_SCHEMA.toString() : null);
+        if (text == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(text);
+            if (absolute && (!uri.isAbsolute() || uri.getHost() == null)) {
+                throw new ConfigException(key, text, "expected an absolute URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key, text, "expected a URI (" + e.getReason() + ")");
+        }
+    }
+
+    /** The topic an alert goes to. */
+    public String topicFor(String alertsTopic, String alertType, String severity) {
+        return switch (routing) {
+            case SINGLE -> alertsTopic;
+            case TYPE -> alertsTopic + "." + alertType;
+            case SEVERITY -> alertsTopic + "." + severity;
+        };
+    }
+
+    public boolean notifiesOutsideKafka() {
+        return webhookUrl != null || snsTopicArn != null;
+    }
+}
