@@ -29,7 +29,7 @@ class AlertCloudEventsTest {
         assertThat(record.topic()).isEqualTo(TOPIC);
         assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(alert.getEntityId());
         assertThat(record.timestamp()).isEqualTo(alert.getObservedAt().toEpochMilli());
-        assertThat(header(record, "ce_id")).isEqualTo(alert.getAlertId() + ".raised");
+        assertThat(header(record, "ce_id")).isEqualTo(alert.getAlertId() + ".opened");
         assertThat(header(record, "ce_source")).isEqualTo("/tributary/fleet/rules/" + alert.getAlertType());
         assertThat(header(record, "ce_type")).isEqualTo(AlertCloudEvents.TYPE_PREFIX + "opened");
         assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
@@ -66,13 +66,13 @@ class AlertCloudEventsTest {
     }
 
     @Test
-    void raisedAndResolvedOfOneAlertDifferInId() {
-        CloudEvent raised = cloudEvents.toCloudEvent(alert("opened"));
+    void openedAndResolvedOfOneAlertDifferInId() {
+        CloudEvent opened = cloudEvents.toCloudEvent(alert("opened"));
         CloudEvent resolved = cloudEvents.toCloudEvent(alert("resolved"));
 
-        assertThat(resolved.getId()).isNotEqualTo(raised.getId());
-        assertThat(resolved.getSource()).isEqualTo(raised.getSource());
-        assertThat(resolved.getSubject()).isEqualTo(raised.getSubject());
+        assertThat(resolved.getId()).isNotEqualTo(opened.getId());
+        assertThat(resolved.getSource()).isEqualTo(opened.getSource());
+        assertThat(resolved.getSubject()).isEqualTo(opened.getSubject());
     }
 
     @Test

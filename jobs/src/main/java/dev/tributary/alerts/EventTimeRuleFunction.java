@@ -6,10 +6,10 @@ import dev.tributary.schemas.alerts.Alert;
 import dev.tributary.schemas.telemetry.EnrichedTelemetry;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -33,11 +33,11 @@ import org.apache.flink.util.Collector;
  * next deadline of its occurrences (to open or escalate); whichever fires, everything the
  * watermark has passed is applied in order, with deadlines checked between readings.
  * A reading that arrives behind the watermark is late: it still reaches the lake and the
- * enriched topic, but the rule skips it (counted in the {@code lateReadingsSkipped} metric).
+ * enriched topic, but the rules skip it (counted in the {@code lateReadingsSkipped} metric).
  *
  * <p>When a bounded input ends, the watermark jumps to the end of time. The rule does not
  * take that as time passing: it stops at the newest reading this subtask has seen, so an
- * occurrence younger than the rule's duration at that point is not raised. That newest event
+ * occurrence younger than its rule's duration at that point is not opened. That newest event
  * time is checkpointed (as union operator state; after a restore, the newest of all subtasks),
  * so a restore does not forget how far the readings got.
  */
