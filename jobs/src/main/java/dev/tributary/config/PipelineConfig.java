@@ -43,7 +43,6 @@ public record PipelineConfig(
         Duration idleness,
         Duration enrichmentMaxWait,
         int maxEventBytes,
-        Duration headlightsMinDuration,
         RuleSet rules,
         NotificationConfig notifications,
         MirrorConfig mirror,
@@ -106,8 +105,6 @@ public record PipelineConfig(
         if (values.containsKey("rules.headlights.min-duration")) {
             rules = rules.withHoldFor(HEADLIGHTS, reader.positiveDuration("rules.headlights.min-duration", "5m"));
         }
-        Rule headlights = rules.indexOf(HEADLIGHTS) >= 0 ? rules.rule(HEADLIGHTS)
-                : new Rule(HEADLIGHTS, java.util.List.of(), Duration.ofMinutes(5), Rule.WARNING, null, java.util.List.of(), Duration.ZERO, "");
         return new PipelineConfig(
                 pipeline,
                 reader.required("kafka.bootstrap-servers"),
@@ -134,7 +131,6 @@ public record PipelineConfig(
                 reader.positiveDuration("watermark.idleness", "30s"),
                 reader.duration("enrichment.max-wait", "10s"),
                 reader.positiveInt("telemetry.max-event-bytes", 256 * 1024),
-                headlights.holdFor(),
                 rules,
                 NotificationConfig.from(reader, reader.string("topic.alerts", prefix + ".alerts")),
                 new MirrorConfig(

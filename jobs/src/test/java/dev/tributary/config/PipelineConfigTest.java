@@ -52,7 +52,7 @@ class PipelineConfigTest {
         assertThat(config.bounded()).isFalse();
         assertThat(config.parallelism()).isEqualTo(2);
         assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.headlightsMinDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.rules().rule(PipelineConfig.HEADLIGHTS).holdFor()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.maxEventBytes()).isEqualTo(256 * 1024);
         assertThat(config.lake().catalogType()).isEqualTo(LakeConfig.CatalogType.JDBC);
         assertThat(config.lake().fileFormat()).isEqualTo(LakeConfig.FileFormat.ORC);
@@ -85,7 +85,7 @@ class PipelineConfigTest {
         assertThat(config.lake().fileFormat()).isEqualTo(LakeConfig.FileFormat.PARQUET);
         assertThat(config.parallelism()).isEqualTo(4);
         assertThat(config.enrichmentMaxWait()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.headlightsMinDuration()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.rules().rule(PipelineConfig.HEADLIGHTS).holdFor()).isEqualTo(Duration.ofSeconds(90));
     }
 
     @Test
@@ -183,5 +183,23 @@ class PipelineConfigTest {
         PipelineConfig config = PipelineConfig.from(with("kafka.property.acks", "all"));
 
         assertThatThrownBy(() -> config.kafkaProperties().put("acks", "0")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void alertSettingsAreCheckedAtStartUp() {
+        assertThatThrownBy(() -> PipelineConfig.from(with("alerts.routing", "topic")))
+                .hasMessageContaining("'topic'").hasMessageContaining("'alerts.routing'");
+        assertThatThrownBy(() -> PipelineConfig.from(with("alerts.sns.topic-arn", "fleet-alerts")))
+                .hasMessageContaining("'alerts.sns.topic-arn'").hasMessageContaining("expected an SNS topic ARN");
+        assertThatThrownBy(() -> PipelineConfig.from(with("alerts.webhook.url", "ftp://example.com/x")))
+                .hasMessageContaining("'alerts.webhook.url'").hasMessageContaining("http or https");
+        assertThatThrownBy(() -> PipelineConfig.from(with("rules.file", "/nowhere/rules.yaml")))
+                .hasMessageContaining("rules file /nowhere/rules.yaml: cannot read it");
+
+        PipelineConfig config = PipelineConfig.from(with("alerts.sns.topic-arn", "arn:aws:sns:eu-west-1:123456789012:fleet-alerts"));
+        assertThat(config.notifications().snsRegion()).isEqualTo("eu-west-1");
+        assertThat(config.notifications().deadLetterTopic()).isEqualTo(config.alertsTopic() + ".dlq");
+        assertThat(config.notifications().notifiesOutsideKafka()).isTrue();
+        assertThat(config.alertTopics()).containsExactly(config.alertsTopic());
     }
 }
