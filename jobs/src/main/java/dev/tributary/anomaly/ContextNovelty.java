@@ -23,8 +23,8 @@ public final class ContextNovelty implements java.io.Serializable {
     private int previousLevel;
 
     public ContextNovelty(int levels, int warmUp) {
-        if (levels <= 0 || levels % 4 != 0 || levels > 12) {
-            throw new IllegalArgumentException("levels must be 4, 8 or 12, was " + levels);
+        if (levels < 2 || levels > 12) {
+            throw new IllegalArgumentException("levels must be from 2 to 12, was " + levels);
         }
         if (warmUp <= 0) {
             throw new IllegalArgumentException("warmUp must be positive");

@@ -15,7 +15,8 @@ package dev.tributary.anomaly;
  * @param likelihoodShortWindow how many of the newest scores are averaged and compared with it
  * @param likelihoodThreshold the (log-scaled) likelihood at or above which a value is anomalous;
  *     0.5 means a short-term mean this far out happens about once in 100,000 values
- * @param noveltyLevels how many levels the first values' range is cut into
+ * @param noveltyLevels how many levels the first values' range is cut into; novelty is also
+ *     judged at one and a half times as many, and a value counts as novel only at both scales
  * @param noveltyWarmUp how many first values set that range
  * @param noveltyThreshold the share of a value's levels (at three resolutions) that nothing
  *     before predicted, at or above which the value is anomalous
@@ -55,8 +56,8 @@ public record DetectorSettings(
         positive("likelihoodShortWindow", likelihoodShortWindow);
         positive("noveltyLevels", noveltyLevels);
         positive("noveltyWarmUp", noveltyWarmUp);
-        if (noveltyLevels % 4 != 0 || noveltyLevels > 12) {
-            throw new IllegalArgumentException("noveltyLevels must be 4, 8 or 12, was " + noveltyLevels);
+        if (noveltyLevels < 2 || noveltyLevels > 8) {
+            throw new IllegalArgumentException("noveltyLevels must be from 2 to 8, was " + noveltyLevels);
         }
         if (!(timeDecay >= 0 && timeDecay < 1)) {
             throw new IllegalArgumentException("timeDecay must be in [0, 1), was " + timeDecay);

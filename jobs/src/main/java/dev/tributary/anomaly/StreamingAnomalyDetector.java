@@ -21,8 +21,9 @@ import java.io.UncheckedIOException;
  *   <li>a Random Cut Forest over shingles of the last {@code shingleSize} values, whose
  *       scores go through an {@link AnomalyLikelihood}: a value is anomalous when the recent
  *       scores are far above the usual ones;
- *   <li>a {@link ContextNovelty}: a value is anomalous when it never followed the previous
- *       value before, at any resolution.
+ *   <li>{@link ContextNovelty} at two scales ({@code noveltyLevels} and half as many again): a
+ *       value is anomalous when, at both, it never followed the previous value before at any
+ *       resolution.
  * </ul>
  * Either can report, after {@code outputAfter} values, and a report starts a rest period of
  * {@code restPeriod} values without another (one incident, one alert).
@@ -37,23 +38,30 @@ public final class StreamingAnomalyDetector {
     private final RandomCutForest forest;
     private final AnomalyLikelihood likelihood;
     private final ContextNovelty novelty;
+    private final ContextNovelty finerNovelty;
     private final double[] point = new double[1];
     private long count;
     private long lastReport;
 
     public StreamingAnomalyDetector(DetectorSettings settings) {
         this(settings, newForest(settings), new AnomalyLikelihood(settings.likelihoodWindow(), settings.likelihoodShortWindow()),
-                new ContextNovelty(settings.noveltyLevels(), settings.noveltyWarmUp()), 0, Long.MIN_VALUE);
+                new ContextNovelty(settings.noveltyLevels(), settings.noveltyWarmUp()),
+                new ContextNovelty(finerLevels(settings), settings.noveltyWarmUp()), 0, Long.MIN_VALUE);
     }
 
     private StreamingAnomalyDetector(DetectorSettings settings, RandomCutForest forest, AnomalyLikelihood likelihood, ContextNovelty novelty,
-            long count, long lastReport) {
+            ContextNovelty finerNovelty, long count, long lastReport) {
         this.settings = requireNonNull(settings, "settings is null");
         this.forest = requireNonNull(forest, "forest is null");
         this.likelihood = requireNonNull(likelihood, "likelihood is null");
         this.novelty = requireNonNull(novelty, "novelty is null");
+        this.finerNovelty = requireNonNull(finerNovelty, "finerNovelty is null");
         this.count = count;
         this.lastReport = lastReport;
+    }
+
+    private static int finerLevels(DetectorSettings settings) {
+        return settings.noveltyLevels() + settings.noveltyLevels() / 2;
     }
 
     private static RandomCutForest newForest(DetectorSettings settings) {
@@ -74,7 +82,7 @@ public final class StreamingAnomalyDetector {
     /** The detector's whole state: settings, forest (points and samplers, not trees, which are rebuilt), signals, counters. */
     public byte[] toBytes() {
         RandomCutForestMapper mapper = mapper();
-        Snapshot snapshot = new Snapshot(settings, mapper.toState(forest), likelihood, novelty, count, lastReport);
+        Snapshot snapshot = new Snapshot(settings, mapper.toState(forest), likelihood, novelty, finerNovelty, count, lastReport);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(snapshot);
@@ -94,7 +102,7 @@ public final class StreamingAnomalyDetector {
             throw new IllegalStateException("not a detector's state", e);
         }
         return new StreamingAnomalyDetector(snapshot.settings(), mapper().toModel(snapshot.forest()), snapshot.likelihood(), snapshot.novelty(),
-                snapshot.count(), snapshot.lastReport());
+                snapshot.finerNovelty(), snapshot.count(), snapshot.lastReport());
     }
 
     private static RandomCutForestMapper mapper() {
@@ -105,7 +113,7 @@ public final class StreamingAnomalyDetector {
     }
 
     private record Snapshot(DetectorSettings settings, RandomCutForestState forest, AnomalyLikelihood likelihood, ContextNovelty novelty,
-            long count, long lastReport) implements Serializable {}
+            ContextNovelty finerNovelty, long count, long lastReport) implements Serializable {}
 
     public DetectorSettings settings() {
         return settings;
@@ -126,7 +134,7 @@ public final class StreamingAnomalyDetector {
             forest.update(point);
             unlikely = likelihood.update(forestScore);
         }
-        double novel = settings.signals() == DetectorSettings.Signals.FOREST ? 0 : novelty.update(value);
+        double novel = settings.signals() == DetectorSettings.Signals.FOREST ? 0 : Math.min(novelty.update(value), finerNovelty.update(value));
         count++;
         boolean byLikelihood = unlikely >= settings.likelihoodThreshold();
         boolean byNovelty = novel > 0 && novel >= settings.noveltyThreshold() - 1e-9;
