@@ -42,7 +42,7 @@ public record DetectorSettings(
      * The settings chosen on the NAB subset shipped with the project (see README, "Anomaly
      * detection"), and the defaults for a pipeline.
      */
-    public static final DetectorSettings DEFAULT = new DetectorSettings(Signals.FOREST_AND_NOVELTY, 16, 50, 256, 1.0 / 2560, 42, 300, 8000, 5, 0.6, 8, 300, 1.0, 150);
+    public static final DetectorSettings DEFAULT = new DetectorSettings(Signals.FOREST_AND_NOVELTY, 16, 50, 256, 1.0 / 2560, 42, 250, 8000, 5, 0.6, 8, 250, 1.0, 150);
 
     /** Which detectors vote. */
     public enum Signals { FOREST_AND_NOVELTY, FOREST, NOVELTY }
