@@ -61,26 +61,26 @@ public record NotificationConfig(
         if (max.compareTo(initial) < 0) {
             throw new ConfigException("alerts.delivery.max-backoff", max.toString(), "expected at least alerts.delivery.initial-backoff (" + initial + ")");
         }
-        URI webhook = uri(reader, "alerts.webhook.url", true);
+        URI webhook = uri(reader, "alerts.webhook.url", null, true);
         if (webhook != null && !(webhook.getScheme().equals("http") || webhook.getScheme().equals("https"))) {
             throw new ConfigException("alerts.webhook.url", webhook.toString(), "expected an http or https URL");
         }
         return new NotificationConfig(
                 reader.choice("alerts.routing", Routing.class, Routing.SINGLE),
-                requireNonNull(uri(reader, "alerts.dataschema", false), "dataschema"),
+                uri(reader, "alerts.dataschema", AlertCloudEvents.DATA_SCHEMA.toString(), false),
                 webhook,
                 reader.positiveDuration("alerts.webhook.timeout", "10s"),
                 arn,
                 region,
-                uri(reader, "alerts.sns.endpoint", true),
+                uri(reader, "alerts.sns.endpoint", null, true),
                 reader.positiveInt("alerts.delivery.max-attempts", 5),
                 initial,
                 max,
                 reader.string("topic.alerts-dlq", alertsTopic + ".dlq"));
     }
 
-    private static URI uri(ConfigValues reader, String key, boolean absolute) {
-        String text = reader.string(key, key.equals("alerts.dataschema") ? dev.tributary.alerts.AlertCloudEvents.DATA_SCHEMA.toString() : null);
+    private static URI uri(ConfigValues reader, String key, String defaultValue, boolean absolute) {
+        String text = reader.string(key, defaultValue);
         if (text == null) {
             return null;
         }

@@ -284,7 +284,7 @@ public record RuleSet(List<Rule> rules, int maxAlertsPerEntityPerHour) implement
             for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!known.contains(name)) {
-                    String hint = dev.tributary.telemetry.ReadingField.closest(name, List.copyOf(known)).map(best -> " (did you mean " + best + "?)").orElse("");
+                    String hint = ReadingField.closest(name, List.copyOf(known)).map(best -> " (did you mean " + best + "?)").orElse("");
                     throw error(rule, name, "unknown key in " + where + hint);
                 }
             }

@@ -18,9 +18,10 @@ public record AnomalyConfig(boolean enabled, MetricPaths metrics, Duration windo
             "anomaly.rcf.sample-size");
 
     /**
-     * The per-entity defaults. A smaller forest than the NAB evaluation's (30 trees of 64
-     * points over shingles of 8 windows), so that an entity's detectors stay a few tens of
-     * kilobytes; warm-up and rest period counted in windows. The forest votes alone, at a
+     * The per-entity defaults. A smaller forest than the NAB evaluation's (20 trees of 32
+     * points over shingles of 4 windows), so that an entity's detectors stay a few tens of
+     * kilobytes (measured by {@code ./tributary bench detect}); warm-up and rest period counted
+     * in windows. The forest votes alone, at a
      * stricter likelihood: a vehicle's signals switch regimes (driving, parked) at random, and
      * the novelty detector, which earns NAB points on single series, flags those switches
      * 316 times in 20 vehicle-days of the simulated fleet, where the forest alone raised

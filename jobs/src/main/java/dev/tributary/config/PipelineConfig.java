@@ -9,8 +9,10 @@ import dev.tributary.anomaly.AnomalyConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -147,8 +149,8 @@ public record PipelineConfig(
     }
 
     /** Every topic alerts may go to under the routing: one, one per severity, or one per rule and the statistical detector. */
-    public java.util.List<String> alertTopics() {
-        java.util.List<String> topics = new java.util.ArrayList<>();
+    public List<String> alertTopics() {
+        List<String> topics = new ArrayList<>();
         switch (notifications.routing()) {
             case SINGLE -> topics.add(alertsTopic);
             case SEVERITY -> {
