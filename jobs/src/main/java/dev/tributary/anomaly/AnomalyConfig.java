@@ -12,10 +12,11 @@ import java.util.Set;
  * Statistical detection in the telemetry job: which metrics, over which windows, with which
  * detector settings. Keys ({@code anomaly.*}) and defaults are in README.md ("Configuration").
  */
-public record AnomalyConfig(boolean enabled, MetricPaths metrics, Duration window, DetectorSettings settings) implements java.io.Serializable {
+public record AnomalyConfig(boolean enabled, MetricPaths metrics, Duration window, DetectorSettings settings, int maxAlertsPerEntityPerHour)
+        implements java.io.Serializable {
     public static final Set<String> KEYS = Set.of("anomaly.enabled", "anomaly.metrics", "anomaly.window", "anomaly.output-after",
             "anomaly.rest-period", "anomaly.likelihood-threshold", "anomaly.rcf.shingle-size", "anomaly.rcf.number-of-trees",
-            "anomaly.rcf.sample-size");
+            "anomaly.rcf.sample-size", "anomaly.max-alerts-per-entity-per-hour");
 
     /**
      * The per-entity defaults. A smaller forest than the NAB evaluation's (20 trees of 32
@@ -55,6 +56,7 @@ public record AnomalyConfig(boolean enabled, MetricPaths metrics, Duration windo
                 reader.bool("anomaly.enabled", true),
                 MetricPaths.resolve("anomaly.metrics", metrics.isEmpty() ? MetricPaths.defaults() : metrics),
                 reader.positiveDuration("anomaly.window", "1m"),
-                settings);
+                settings,
+                reader.positiveInt("anomaly.max-alerts-per-entity-per-hour", EntityDetectors.DEFAULT_MAX_OPENED_PER_HOUR));
     }
 }

@@ -20,26 +20,30 @@ public final class AnomalyDetectionFunction extends KeyedProcessFunction<String,
     private final DetectorSettings settings;
     private final MetricPaths metrics;
     private final Duration window;
+    private final int maxAlertsPerHour;
     private transient ValueState<EntityDetectors> detectors;
     private transient Counter opened;
+    private transient Counter suppressed;
 
-    public AnomalyDetectionFunction(DetectorSettings settings, MetricPaths metrics, Duration window) {
+    public AnomalyDetectionFunction(DetectorSettings settings, MetricPaths metrics, Duration window, int maxAlertsPerHour) {
         this.settings = requireNonNull(settings, "settings is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.window = requireNonNull(window, "window is null");
+        this.maxAlertsPerHour = maxAlertsPerHour;
     }
 
     @Override
     public void open(OpenContext openContext) {
         detectors = getRuntimeContext().getState(new ValueStateDescriptor<>("detectors", EntityDetectorsSerializer.INSTANCE));
         opened = getRuntimeContext().getMetricGroup().counter("anomaliesOpened");
+        suppressed = getRuntimeContext().getMetricGroup().counter("anomaliesSuppressed");
     }
 
     @Override
     public void processElement(WindowAggregate aggregate, Context context, Collector<Alert> out) throws Exception {
         EntityDetectors entity = detectors.value();
         if (entity == null) {
-            entity = new EntityDetectors(settings, metrics.size());
+            entity = new EntityDetectors(settings, metrics.size(), maxAlertsPerHour);
         }
         for (Alert alert : entity.observe(aggregate, metrics, window)) {
             if (alert.getStatus().equals(dev.tributary.alerts.RuleEngine.OPENED)) {
@@ -47,6 +51,7 @@ public final class AnomalyDetectionFunction extends KeyedProcessFunction<String,
             }
             out.collect(alert);
         }
+        suppressed.inc(entity.takeSuppressed());
         detectors.update(entity);
     }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,18 +28,35 @@ import java.util.Map;
  *   <li>resolved at the first window where it is not.
  * </ul>
  * The alert id is a name-based UUID of the alert type, the entity, the metric and the window
- * where it opened, so a replay produces the same CloudEvent ids.
+ * where it opened, so a replay produces the same CloudEvent ids. An entity opens at most
+ * {@code maxOpenedPerHour} alerts per hour of event time across its metrics; a report beyond
+ * that is not sent (and counted, {@link #takeSuppressed()}).
  */
 public final class EntityDetectors {
     public static final String TYPE = "metric_anomaly";
+    public static final int DEFAULT_MAX_OPENED_PER_HOUR = 6;
+    private static final long HOUR = Duration.ofHours(1).toMillis();
 
     private final StreamingAnomalyDetector[] detectors;
     /** Per metric: the start of the open occurrence's window, or -1; and whether it escalated. */
     private final long[] openSince;
     private final boolean[] escalated;
+    private final int maxOpenedPerHour;
+    /** Window starts of the alerts opened in the last hour. */
+    private final ArrayDeque<Long> openedAt;
+    private long suppressed;
 
     public EntityDetectors(DetectorSettings settings, int metrics) {
+        this(settings, metrics, DEFAULT_MAX_OPENED_PER_HOUR);
+    }
+
+    public EntityDetectors(DetectorSettings settings, int metrics, int maxOpenedPerHour) {
         requireNonNull(settings, "settings is null");
+        if (maxOpenedPerHour <= 0) {
+            throw new IllegalArgumentException("maxOpenedPerHour must be positive");
+        }
+        this.maxOpenedPerHour = maxOpenedPerHour;
+        this.openedAt = new ArrayDeque<>();
         this.detectors = new StreamingAnomalyDetector[metrics];
         for (int i = 0; i < metrics; i++) {
             detectors[i] = new StreamingAnomalyDetector(settings);
@@ -48,10 +66,12 @@ public final class EntityDetectors {
         this.escalated = new boolean[metrics];
     }
 
-    private EntityDetectors(StreamingAnomalyDetector[] detectors, long[] openSince, boolean[] escalated) {
+    private EntityDetectors(StreamingAnomalyDetector[] detectors, long[] openSince, boolean[] escalated, int maxOpenedPerHour, ArrayDeque<Long> openedAt) {
         this.detectors = detectors;
         this.openSince = openSince;
         this.escalated = escalated;
+        this.maxOpenedPerHour = maxOpenedPerHour;
+        this.openedAt = openedAt;
     }
 
     /** Feeds one window's means; returns the alerts it opens, escalates or resolves. */
@@ -65,6 +85,14 @@ public final class EntityDetectors {
             Detection detection = detectors[i].update(value);
             String metric = metrics.names().get(i);
             if (detection.anomalous() && openSince[i] < 0) {
+                while (!openedAt.isEmpty() && openedAt.peekFirst() <= window.windowStart() - HOUR) {
+                    openedAt.pollFirst();
+                }
+                if (openedAt.size() >= maxOpenedPerHour) {
+                    suppressed++;
+                    continue;
+                }
+                openedAt.addLast(window.windowStart());
                 openSince[i] = window.windowStart();
                 escalated[i] = false;
                 alerts.add(alert(window, i, metric, value, detection, RuleEngine.OPENED, "warning", windowSize));
@@ -122,6 +150,11 @@ public final class EntityDetectors {
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 * 1024);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(maxOpenedPerHour);
+            out.writeInt(openedAt.size());
+            for (long opened : openedAt) {
+                out.writeLong(opened);
+            }
             out.writeInt(detectors.length);
             for (int i = 0; i < detectors.length; i++) {
                 out.writeLong(openSince[i]);
@@ -138,6 +171,11 @@ public final class EntityDetectors {
 
     public static EntityDetectors fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int maxOpenedPerHour = in.readInt();
+            ArrayDeque<Long> openedAt = new ArrayDeque<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                openedAt.addLast(in.readLong());
+            }
             int metrics = in.readInt();
             StreamingAnomalyDetector[] detectors = new StreamingAnomalyDetector[metrics];
             long[] openSince = new long[metrics];
@@ -149,10 +187,17 @@ public final class EntityDetectors {
                 in.readFully(detector);
                 detectors[i] = StreamingAnomalyDetector.fromBytes(detector);
             }
-            return new EntityDetectors(detectors, openSince, escalated);
+            return new EntityDetectors(detectors, openSince, escalated, maxOpenedPerHour, openedAt);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Reports not sent since the last call because of the hourly limit; resets the count. */
+    public long takeSuppressed() {
+        long count = suppressed;
+        suppressed = 0;
+        return count;
     }
 
     /** How many metrics this entity's detectors watch. */

@@ -204,7 +204,8 @@ public final class TelemetryJob {
                 .uid("anomaly-windows")
                 .name("anomaly: window means per entity")
                 .keyBy(WindowAggregate::entityKey, Types.STRING)
-                .process(new AnomalyDetectionFunction(anomaly.settings(), anomaly.metrics(), anomaly.window()), TypeInformation.of(Alert.class))
+                .process(new AnomalyDetectionFunction(anomaly.settings(), anomaly.metrics(), anomaly.window(), anomaly.maxAlertsPerEntityPerHour()),
+                        TypeInformation.of(Alert.class))
                 .uid("anomaly-detect")
                 .name("anomaly: detectors per entity");
     }

@@ -50,6 +50,23 @@ class EntityDetectorsTest {
     }
 
     @Test
+    void anEntityOpensAtMostItsHourlyLimitAcrossMetrics() {
+        EntityDetectors detectors = new EntityDetectors(AnomalyConfig.PER_ENTITY, METRICS.size(), 1);
+        Random random = new Random(4);
+        List<Alert> alerts = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            boolean fault = i >= 300 && i < 304;
+            alerts.addAll(detectors.observe(window(i, fault ? 9.0 : 12.5 + 0.05 * random.nextGaussian(), fault ? 130 : 90 + random.nextGaussian()), METRICS, MINUTE));
+        }
+        assertThat(alerts).filteredOn(alert -> alert.getStatus().equals("opened")).hasSize(1);
+        assertThat(detectors.takeSuppressed()).isEqualTo(1);
+        assertThat(detectors.takeSuppressed()).isZero();
+        // The limit and what it has counted survive a checkpoint.
+        EntityDetectors restored = EntityDetectors.fromBytes(detectors.toBytes());
+        assertThat(restored.metrics()).isEqualTo(2);
+    }
+
+    @Test
     void stateCarriedThroughBytesContinuesExactlyAsTheOriginal() {
         EntityDetectors original = new EntityDetectors(AnomalyConfig.PER_ENTITY, METRICS.size());
         run(original, 0, 200, -1, 0, new Random(2));
@@ -81,5 +98,6 @@ class EntityDetectorsTest {
         assertThat(defaults.metrics().names()).containsExactly("battery.voltage_v", "engine.coolant_temp_c");
         assertThat(defaults.window()).isEqualTo(MINUTE);
         assertThat(defaults.settings()).isEqualTo(AnomalyConfig.PER_ENTITY);
+        assertThat(defaults.maxAlertsPerEntityPerHour()).isEqualTo(6);
     }
 }
