@@ -154,6 +154,8 @@ public final class DemoRunner {
         JobID job = stack.flink().submit(env, TelemetryJob.NAME);
         stack.flink().awaitRunning(job, Duration.ofMinutes(2));
         out.printf("Telemetry job %s running; Flink web UI: %s%n", job, stack.flink().webUi());
+        out.printf("Alerts as they arrive: ./tributary alerts tail --bootstrap-servers %s --topic %s --from-beginning%n",
+                stack.kafka().bootstrapServers(), config.alertsTopic());
 
         CompletableFuture<SimulationReport> simulation = CompletableFuture.supplyAsync(() -> simulator.run(producer, config.telemetryTopic(), now));
         Progress progress = new Progress(out, started);
