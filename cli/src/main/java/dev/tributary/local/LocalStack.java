@@ -73,7 +73,8 @@ public final class LocalStack implements AutoCloseable {
                 LocalKafka.TopicSpec.of(config.telemetryTopic(), telemetryPartitions),
                 LocalKafka.TopicSpec.of(config.enrichedTopic(), telemetryPartitions),
                 LocalKafka.TopicSpec.of(config.deadLetterTopic(), 1),
-                LocalKafka.TopicSpec.of(config.notifications().deadLetterTopic(), 1)));
+                LocalKafka.TopicSpec.of(config.notifications().deadLetterTopic(), 1),
+                LocalKafka.TopicSpec.of(config.mirror().schemaChangeTopic(), 1)));
         for (String alerts : config.alertTopics()) {
             topics.add(LocalKafka.TopicSpec.of(alerts, 2));
         }

@@ -3,6 +3,7 @@ package dev.tributary.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.alerts.AlertCloudEvents;
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.deadletter.DeadLetterSerializer;
 import dev.tributary.format.JsonAvroReader;
@@ -216,6 +217,28 @@ class TelemetryEndToEndTest {
             assertThat(alert.getEntityType()).isEqualTo("vehicle");
             assertThat(alert.getSeverity()).isEqualTo("warning");
             assertThat(alert.getExplanation()).contains(alert.getVehicleId());
+        }
+    }
+
+    @Test
+    void eachDistinctDriftInTheBadInputIsReportedOnceWithAnExample() throws Exception {
+        // Of the refused records, two kinds still parse as JSON objects and differ from the schema:
+        // engine.on left out, and battery.voltage_v as a string. Each is reported once, however
+        // many records show it.
+        assertThat(report.invalidByKind()).containsKeys("missing_field", "wrong_type");
+        List<JsonNode> changes = new java.util.ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : Topics.readAll(stack.kafka().bootstrapServers(), config.mirror().schemaChangeTopic(), IsolationLevel.READ_UNCOMMITTED)) {
+            CloudEvent event = AlertCloudEvents.fromKafkaRecord(record);
+            assertThat(event.getType()).isEqualTo("dev.tributary.schema.changed");
+            assertThat(event.getSource()).hasToString("/tributary/" + config.pipelineName() + "/telemetry");
+            changes.add(JsonAvroReader.mapper().readTree(event.getData().toBytes()));
+        }
+        assertThat(changes).extracting(change -> change.get("kind").asText() + " " + change.get("path").asText())
+                .containsExactlyInAnyOrder("field_missing engine.on", "type_changed battery.voltage_v");
+        for (JsonNode change : changes) {
+            assertThat(change.get("subject").asText()).isEqualTo("dev.tributary.schemas.telemetry.TelemetryReading");
+            assertThat(change.at("/example/topic").asText()).isEqualTo(config.telemetryTopic());
+            assertThat(change.at("/example/offset").asLong()).isNotNegative();
         }
     }
 

@@ -45,6 +45,7 @@ public record PipelineConfig(
         Duration idleness,
         Duration enrichmentMaxWait,
         int maxEventBytes,
+        boolean driftEnabled,
         RuleSet rules,
         NotificationConfig notifications,
         MirrorConfig mirror,
@@ -75,7 +76,7 @@ public record PipelineConfig(
             "source.group-id", "catalog.type", "catalog.uri", "catalog.warehouse", "catalog.name",
             "lake.namespace", "lake.telemetry-table", "lake.file-format", "job.parallelism",
             "checkpoint.interval", "watermark.out-of-orderness", "watermark.idleness", "enrichment.max-wait",
-            "telemetry.max-event-bytes", "rules.file", "rules.headlights.min-duration",
+            "telemetry.max-event-bytes", "drift.enabled", "rules.file", "rules.headlights.min-duration",
             "mirror.tables", "mirror.namespace", "mirror.table-naming", "mirror.on-incompatible-change", "topic.mirror-dlq",
             "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention");
 
@@ -133,6 +134,7 @@ public record PipelineConfig(
                 reader.positiveDuration("watermark.idleness", "30s"),
                 reader.duration("enrichment.max-wait", "10s"),
                 reader.positiveInt("telemetry.max-event-bytes", 256 * 1024),
+                reader.bool("drift.enabled", true),
                 rules,
                 NotificationConfig.from(reader, reader.string("topic.alerts", prefix + ".alerts")),
                 new MirrorConfig(

@@ -22,6 +22,10 @@ import dev.tributary.jobs.KafkaEndpoints;
 import dev.tributary.lake.AvroRowData;
 import dev.tributary.lake.Catalogs;
 import dev.tributary.lake.TelemetryTable;
+import dev.tributary.schema.FirstReport;
+import dev.tributary.schema.SchemaChangeCloudEvents;
+import dev.tributary.schema.SchemaChangeEvent;
+import dev.tributary.schema.SchemaChangeSerializer;
 import dev.tributary.schemas.alerts.Alert;
 import dev.tributary.schemas.telemetry.EnrichedTelemetry;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -61,6 +65,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class TelemetryJob {
     public static final String NAME = "tributary-telemetry";
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    public static final OutputTag<SchemaChangeEvent> DRIFT = new OutputTag<>("drift", TypeInformation.of(SchemaChangeEvent.class));
+    /** The stage named in the schema-change events of device readings. */
+    public static final String DRIFT_STAGE = "telemetry";
 
     private final PipelineConfig config;
     private final KafkaEndpoints kafka;
@@ -95,6 +102,15 @@ public final class TelemetryJob {
                 .uid("sink-enriched")
                 .name("enriched topic");
         sinkAlerts(alerts);
+        readings.getSideOutput(DRIFT)
+                .keyBy(event -> SchemaChangeCloudEvents.id(event.change()), Types.STRING)
+                .process(new FirstReport(), TypeInformation.of(SchemaChangeEvent.class))
+                .uid("drift-once")
+                .name("drift: each schema change once")
+                .sinkTo(kafka.sink(new SchemaChangeSerializer(config.mirror().schemaChangeTopic(), config.pipelineName(), DRIFT_STAGE),
+                        DeliveryGuarantee.AT_LEAST_ONCE, "drift"))
+                .uid("sink-drift")
+                .name("schema-change topic");
         readings.getSideOutput(DEAD_LETTERS)
                 .union(changes.getSideOutput(DEAD_LETTERS))
                 .sinkTo(kafka.sink(new DeadLetterSerializer(config.deadLetterTopic()), DeliveryGuarantee.EXACTLY_ONCE, "dlq"))
@@ -213,7 +229,7 @@ public final class TelemetryJob {
     private KafkaSource<ParsedTelemetry> telemetrySource() {
         KafkaSourceBuilder<ParsedTelemetry> builder = KafkaSource.<ParsedTelemetry>builder()
                 .setTopics(config.telemetryTopic())
-                .setDeserializer(new TelemetryDeserializer(config.maxEventBytes()));
+                .setDeserializer(new TelemetryDeserializer(config.maxEventBytes(), config.driftEnabled()));
         return kafka.configureSource(builder, config.consumerGroupId()).build();
     }
 
@@ -227,10 +243,13 @@ public final class TelemetryJob {
                 .build();
     }
 
-    /** Valid readings go on; dead letters leave by a side output. */
+    /** Valid readings go on; dead letters and drift leave by side outputs. */
     static final class SplitParsed extends ProcessFunction<ParsedTelemetry, EnrichedTelemetry> {
         @Override
         public void processElement(ParsedTelemetry parsed, Context context, Collector<EnrichedTelemetry> out) {
+            for (SchemaChangeEvent drift : parsed.drift()) {
+                context.output(DRIFT, drift);
+            }
             if (parsed.reading() != null) {
                 out.collect(parsed.reading());
             } else {

@@ -1,9 +1,7 @@
-package dev.tributary.mirror;
+package dev.tributary.schema;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.tributary.schema.SchemaChangeCloudEvents;
-import dev.tributary.schema.SchemaChangeEvent;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 

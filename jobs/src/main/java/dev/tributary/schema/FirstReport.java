@@ -1,6 +1,5 @@
-package dev.tributary.mirror;
+package dev.tributary.schema;
 
-import dev.tributary.schema.SchemaChangeEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
