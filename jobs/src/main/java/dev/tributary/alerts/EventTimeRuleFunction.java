@@ -144,7 +144,9 @@ public final class EventTimeRuleFunction extends KeyedProcessFunction<String, En
         if (deadline != Long.MAX_VALUE && deadline != deadlineBefore) {
             context.timerService().registerEventTimeTimer(deadline);
         }
-        saveState(state, now);
+        if (state.changed()) {
+            saveState(state, now);
+        }
     }
 
     private RuleEngine.EntityState loadState() throws Exception {

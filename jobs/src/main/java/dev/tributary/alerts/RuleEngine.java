@@ -76,6 +76,7 @@ public final class RuleEngine implements java.io.Serializable {
         final Map<String, Long> quietUntil;
         final List<Long> openedAt;
         long suppressed;
+        boolean changed;
 
         public EntityState(Map<String, Occurrence> occurrences, Map<String, Long> quietUntil, List<Long> openedAt) {
             this.occurrences = new LinkedHashMap<>(occurrences);
@@ -97,6 +98,11 @@ public final class RuleEngine implements java.io.Serializable {
 
         public List<Long> openedAt() {
             return openedAt;
+        }
+
+        /** Whether the engine changed anything since this state was loaded (only then does it need saving). */
+        public boolean changed() {
+            return changed;
         }
 
         /** Occurrences suppressed since the last call, and resets the count. */
@@ -141,19 +147,23 @@ public final class RuleEngine implements java.io.Serializable {
             if (holds) {
                 Map<String, String> values = valuesOf(rule, observation.values());
                 if (current == null) {
+                    state.changed = true;
                     state.occurrences.put(rule.name(), new Occurrence(time, observation.eventId(), observation.deviceId(), observation.vehicleId(), Status.PENDING, values));
                     continue;
                 }
                 boolean escalate = current.status() == Status.OPEN && (observation.escalation() & (1L << i)) != 0;
                 Occurrence updated = current.with(escalate ? Status.ESCALATED : current.status(), values);
+                state.changed = true;
                 state.occurrences.put(rule.name(), updated);
                 if (escalate) {
                     alerts.add(alert(rule, updated, ESCALATED, time, observation.eventId()));
                 }
             } else if (current != null) {
+                state.changed = true;
                 state.occurrences.remove(rule.name());
                 if (current.status() == Status.OPEN || current.status() == Status.ESCALATED) {
                     alerts.add(alert(rule, current, RESOLVED, time, observation.eventId()));
+                    state.changed = true;
                     state.quietUntil.put(rule.name(), time + rule.suppressFor().toMillis());
                 }
             }
@@ -172,15 +182,18 @@ public final class RuleEngine implements java.io.Serializable {
             }
             long openAt = current.sinceMillis() + rule.holdFor().toMillis();
             if (current.status() == Status.PENDING && timeMillis >= openAt) {
-                state.openedAt.removeIf(opened -> opened <= openAt - HOUR);
+                state.changed |= state.openedAt.removeIf(opened -> opened <= openAt - HOUR);
                 boolean quiet = current.sinceMillis() < state.quietUntil.getOrDefault(rule.name(), Long.MIN_VALUE);
                 if (quiet || state.openedAt.size() >= rules.maxAlertsPerEntityPerHour()) {
+                    state.changed = true;
                     state.occurrences.put(rule.name(), current.with(Status.SUPPRESSED, current.values()));
                     state.suppressed++;
                     continue;
                 }
                 current = current.with(Status.OPEN, current.values());
+                state.changed = true;
                 state.occurrences.put(rule.name(), current);
+                state.changed = true;
                 state.openedAt.add(openAt);
                 alerts.add(alert(rule, current, OPENED, openAt, current.startEventId()));
             }
@@ -188,6 +201,7 @@ public final class RuleEngine implements java.io.Serializable {
                 long escalateAt = openAt + rule.escalateAfter().toMillis();
                 if (timeMillis >= escalateAt) {
                     current = current.with(Status.ESCALATED, current.values());
+                    state.changed = true;
                     state.occurrences.put(rule.name(), current);
                     alerts.add(alert(rule, current, ESCALATED, escalateAt, null));
                 }
