@@ -119,14 +119,14 @@ public final class TelemetryBenchmark {
             out.printf("parse_without_drift_eps %,11.0f  (+ JSON parse and validation against the Avro schema)%n", parseOnly);
 
             double parse = report.produced() / runFlink(stack, env -> {
-                TelemetryJob job = new TelemetryJob(withGroup(stack, config, "parse"));
+                TelemetryJob job = new TelemetryJob(withGroup(stack, "parse", Map.of()));
                 job.readings(env).sinkTo(new DiscardingSink<>());
             }, "parse");
             figures.put("parse_eps", round(parse));
             out.printf("parse_eps              %,12.0f  (+ the drift check: each event's shape against the registered schema)%n", parse);
 
             double enrich = report.produced() / runFlink(stack, env -> {
-                TelemetryJob job = new TelemetryJob(withGroup(stack, config, "enrich"));
+                TelemetryJob job = new TelemetryJob(withGroup(stack, "enrich", Map.of()));
                 SingleOutputStreamOperator<dev.tributary.schemas.telemetry.EnrichedTelemetry> enriched = job.enrich(job.readings(env), job.changes(env));
                 enriched.sinkTo(new DiscardingSink<>());
                 job.detect(enriched).sinkTo(new DiscardingSink<>());
@@ -134,19 +134,23 @@ public final class TelemetryBenchmark {
             figures.put("enrich_detect_eps", round(enrich));
             out.printf("enrich_detect_eps      %,12.0f  (+ two keyed joins with CDC state and the event-time rule)%n", enrich);
 
-            PipelineConfig lakeConfig = withGroup(stack, config, "lake");
-            double lakeOnly = report.produced() / runFlink(stack, env -> {
-                TelemetryJob.configure(env, lakeConfig);
-                TelemetryJob job = new TelemetryJob(lakeConfig);
-                job.ensureLakeTable();
-                SingleOutputStreamOperator<dev.tributary.schemas.telemetry.EnrichedTelemetry> enriched = job.enrich(job.readings(env), job.changes(env));
-                job.detect(enriched).sinkTo(new DiscardingSink<>());
-                job.writeLake(enriched);
-            }, "lake");
+            double lakeOnly = lake(stack, withGroup(stack, "lake", Map.of()), report.produced(), "lake");
             figures.put("enrich_detect_lake_eps", round(lakeOnly));
-            out.printf("enrich_detect_lake_eps %,12.0f  (+ Iceberg ORC append only, committed; in a table of its own)%n", lakeOnly);
+            out.printf("enrich_detect_lake_eps %,12.0f  (+ Iceberg ORC append only, committed; nested columns, arrays as lists; in a table of its own)%n", lakeOnly);
 
-            PipelineConfig pipelineConfig = withGroup(stack, config, "pipeline");
+            // The costs of drift handling and of the lake layout, against the same stages in the same run.
+            double lakeWithoutDrift = lake(stack, withGroup(stack, "lake-nodrift", Map.of("drift.enabled", "false")), report.produced(), "lake-nodrift");
+            figures.put("lake_without_drift_eps", round(lakeWithoutDrift));
+            out.printf("lake_without_drift_eps %,12.0f  (the same, drift checking off)%n", lakeWithoutDrift);
+            double lakeChildTables = lake(stack, withGroup(stack, "lake-child", Map.of("lake.arrays", "child-table")), report.produced(), "lake-child");
+            figures.put("lake_child_tables_eps", round(lakeChildTables));
+            out.printf("lake_child_tables_eps  %,12.0f  (the same with drift, diagnostics pivoted into a child table: one more row per diagnostic)%n", lakeChildTables);
+            double lakeFixedSchema = lake(stack, withGroup(stack, "lake-fixed", Map.of("drift.enabled", "false", "lake.writer", "flink-sink")),
+                    report.produced(), "lake-fixed");
+            figures.put("lake_fixed_schema_eps", round(lakeFixedSchema));
+            out.printf("lake_fixed_schema_eps  %,12.0f  (baseline: drift off, lake.writer=flink-sink: Iceberg's FlinkSink, the schema fixed at start)%n", lakeFixedSchema);
+
+            PipelineConfig pipelineConfig = withGroup(stack, "pipeline", Map.of());
             double pipelineSeconds = runFlink(stack, env -> {
                 TelemetryJob.configure(env, pipelineConfig);
                 new TelemetryJob(pipelineConfig).build(env);
@@ -171,10 +175,24 @@ public final class TelemetryBenchmark {
         return 0;
     }
 
-    private PipelineConfig withGroup(LocalStack stack, PipelineConfig config, String name) {
-        return stack.pipelineConfig(Map.of("source.bounded", "true", "checkpoint.interval", "2s",
+    private PipelineConfig withGroup(LocalStack stack, String name, Map<String, String> extra) {
+        Map<String, String> values = new LinkedHashMap<>(Map.of("source.bounded", "true", "checkpoint.interval", "2s",
                 "source.group-id", "bench-" + name, "pipeline.name", "bench-" + name,
-                "lake.telemetry-table", name.equals("pipeline") ? "telemetry" : "telemetry_bench_" + name));
+                "lake.telemetry-table", name.equals("pipeline") ? "telemetry" : "telemetry_bench_" + name.replace('-', '_')));
+        values.putAll(extra);
+        return stack.pipelineConfig(values);
+    }
+
+    /** The job's stages up to the lake (parse, enrich, rules, Iceberg append), committed; returns events per second. */
+    private double lake(LocalStack stack, PipelineConfig lakeConfig, long events, String name) throws Exception {
+        return events / runFlink(stack, env -> {
+            TelemetryJob.configure(env, lakeConfig);
+            TelemetryJob job = new TelemetryJob(lakeConfig);
+            job.ensureLakeTable();
+            SingleOutputStreamOperator<dev.tributary.schemas.telemetry.EnrichedTelemetry> enriched = job.enrich(job.readings(env), job.changes(env));
+            job.detect(enriched).sinkTo(new DiscardingSink<>());
+            job.writeLake(enriched);
+        }, name);
     }
 
     interface JobBody {

@@ -10,6 +10,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 
@@ -74,26 +75,27 @@ public final class LakeInspector implements AutoCloseable {
 
     /** Reads every row of the table's current snapshot and counts them and their distinct values of {@code column}. */
     public Counts count(TableIdentifier table, String column) throws IOException {
-        return count(table, column, null);
+        return count(table, column, (Expression) null);
     }
 
     /**
-     * Like {@link #count(TableIdentifier, String)}, over the rows appended after snapshot
-     * {@code afterSnapshotId} only (all rows when it is null): what one run added to a lake
-     * that earlier runs wrote to.
+     * Like {@link #count(TableIdentifier, String)}, over the rows that match {@code filter} (all rows
+     * when it is null), e.g. what one run added to a lake that earlier runs wrote to. (Not by
+     * snapshot: the Dynamic Iceberg Sink commits appends as row deltas, which incremental append
+     * scans skip.)
      */
-    public Counts count(TableIdentifier table, String column, Long afterSnapshotId) throws IOException {
-        return look(catalog -> count(catalog.loadTable(table), column, afterSnapshotId));
+    public Counts count(TableIdentifier table, String column, Expression filter) throws IOException {
+        return look(catalog -> {
+            IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(catalog.loadTable(table));
+            // A filtered read keeps every column: the filter's columns must be read to apply it to each row.
+            return scan(filter == null ? scan.select(column).build() : scan.where(filter).build(), column);
+        });
     }
 
-    private static Counts count(Table loaded, String column, Long afterSnapshotId) throws IOException {
+    private static Counts scan(CloseableIterable<Record> records, String column) throws IOException {
         long rows = 0;
         Set<Object> distinct = new HashSet<>();
-        IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(loaded).select(column);
-        if (afterSnapshotId != null) {
-            scan = scan.appendsAfter(afterSnapshotId);
-        }
-        try (CloseableIterable<Record> records = scan.build()) {
+        try (records) {
             for (Record record : records) {
                 rows++;
                 distinct.add(record.getField(column));

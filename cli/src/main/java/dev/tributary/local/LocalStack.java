@@ -66,7 +66,7 @@ public final class LocalStack implements AutoCloseable {
         return PipelineConfig.from(values);
     }
 
-    /** Creates the pipeline's topics: raw telemetry, enriched, alerts (each routed one), dead letters (the alerts' too). */
+    /** Creates the pipeline's topics: raw telemetry, enriched, alerts (each routed one), schema changes, dead letters (the alerts' and schema changes' too). */
     public void createTopics(PipelineConfig config, int telemetryPartitions) throws Exception {
         requireNonNull(config, "config is null");
         List<LocalKafka.TopicSpec> topics = new java.util.ArrayList<>(List.of(
@@ -74,18 +74,20 @@ public final class LocalStack implements AutoCloseable {
                 LocalKafka.TopicSpec.of(config.enrichedTopic(), telemetryPartitions),
                 LocalKafka.TopicSpec.of(config.deadLetterTopic(), 1),
                 LocalKafka.TopicSpec.of(config.notifications().deadLetterTopic(), 1),
-                LocalKafka.TopicSpec.of(config.mirror().schemaChangeTopic(), 1)));
+                LocalKafka.TopicSpec.of(config.mirror().schemaChangeTopic(), 1),
+                LocalKafka.TopicSpec.of(config.schemaChanges().deadLetterTopic(), 1)));
         for (String alerts : config.alertTopics()) {
             topics.add(LocalKafka.TopicSpec.of(alerts, 2));
         }
         kafka.createTopics(topics);
     }
 
-    /** Creates the lake mirror's own topics: its dead letters and schema-change events. */
+    /** Creates the lake mirror's own topics: its dead letters, schema-change events and their dead letters. */
     public void createMirrorTopics(PipelineConfig config) throws Exception {
         kafka.createTopics(List.of(
                 LocalKafka.TopicSpec.of(config.mirror().deadLetterTopic(), 1),
-                LocalKafka.TopicSpec.of(config.mirror().schemaChangeTopic(), 1)));
+                LocalKafka.TopicSpec.of(config.mirror().schemaChangeTopic(), 1),
+                LocalKafka.TopicSpec.of(config.schemaChanges().deadLetterTopic(), 1)));
     }
 
     /** Submits the lake-mirror job, from a checkpoint or savepoint when {@code restoreFrom} is set. */

@@ -81,6 +81,9 @@ public final class FleetSimulator {
         private final Random random;
         private final Map<String, Long> invalidByKind = new TreeMap<>();
         private final Set<String> eventIds;
+        private final Set<String> extendedIds = new HashSet<>();
+        private final Set<String> conflictingIds = new HashSet<>();
+        private long driftReadings;
         private final List<Scenario> scenarios = new ArrayList<>();
         private final long badEvery;
         private long valid;
@@ -162,12 +165,41 @@ public final class FleetSimulator {
                 if (!next.withKey()) {
                     nullKeys++;
                 }
-                send(key, AvroJsonWriter.toJsonBytes(reading), next.sendAtMillis());
+                send(key, drifted(reading), next.sendAtMillis());
                 valid++;
                 lastEventMillis = Math.max(lastEventMillis, reading.getEventTime().toEpochMilli());
                 if (eventIds != null) {
                     eventIds.add(reading.getEventId());
                 }
+            }
+        }
+
+        /** The reading's JSON, with the configured schema drift from the middle of the run on. */
+        private byte[] drifted(TelemetryReading reading) {
+            byte[] json = AvroJsonWriter.toJsonBytes(reading);
+            long index = driftReadings++;
+            if (!config.schemaDrift() || index < fleetReadings / 2) {
+                return json;
+            }
+            try {
+                ObjectNode node = (ObjectNode) JsonAvroReader.mapper().readTree(json);
+                ObjectNode turbo = ((ObjectNode) node.get("engine")).putObject("turbo");
+                turbo.put("boost_kpa", reading.getEngine().getRpm() / 10.0);
+                turbo.putObject("wastegate").putObject("valve").put("open", reading.getEngine().getOn());
+                track(extendedIds, reading);
+                if (index >= fleetReadings * 3 / 4 && index % 50 == 0) {
+                    ((ObjectNode) node.get("battery")).put("temperature_c", "21.5C");
+                    track(conflictingIds, reading);
+                }
+                return JsonAvroReader.mapper().writeValueAsBytes(node);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void track(Set<String> ids, TelemetryReading reading) {
+            if (eventIds != null) {
+                ids.add(reading.getEventId());
             }
         }
 
@@ -271,7 +303,7 @@ public final class FleetSimulator {
             return new SimulationReport(sent.get(), valid, invalid, invalidByKind, unknownDevice, nullKeys, outOfOrder, late,
                     List.copyOf(scenarios), Instant.ofEpochMilli(startMillis),
                     Instant.ofEpochMilli(lastEventMillis == Long.MIN_VALUE ? startMillis : lastEventMillis),
-                    eventIds == null ? Set.of() : eventIds);
+                    eventIds == null ? Set.of() : eventIds, Set.copyOf(extendedIds), Set.copyOf(conflictingIds));
         }
     }
 

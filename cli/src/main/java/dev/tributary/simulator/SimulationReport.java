@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * What the simulator sent: counts by kind, the scenarios it injected, and (when asked for)
- * the ids of the valid readings.
+ * the ids of the valid readings; with schema drift, the ids of the readings that carried the new
+ * field and of those that carried the type conflict.
  */
 public record SimulationReport(
         long produced,
@@ -22,7 +23,9 @@ public record SimulationReport(
         List<Scenario> scenarios,
         Instant firstEventTime,
         Instant lastEventTime,
-        Set<String> validEventIds) {
+        Set<String> validEventIds,
+        Set<String> extendedEventIds,
+        Set<String> conflictingEventIds) {
 
     public Map<String, Long> scenariosByType() {
         Map<String, Long> counts = new TreeMap<>();

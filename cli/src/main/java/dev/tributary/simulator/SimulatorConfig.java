@@ -17,6 +17,10 @@ import java.time.Duration;
  * @param nullKeyEvery every n-th reading is sent without a key (0: never)
  * @param realTime event time follows the wall clock (for latency measurements); otherwise it ends now and runs as fast as sent
  * @param collectEventIds keep the ids of the valid readings sent, for checks
+ * @param schemaDrift devices change shape mid-run: from the middle of the run every reading carries a
+ *     new nested object {@code engine.turbo} ({@code boost_kpa} = rpm / 10, and
+ *     {@code wastegate.valve.open}, five levels deep), and from three quarters on one reading in 50
+ *     sends {@code battery.temperature_c} as text ({@code "21.5C"}) instead of a number
  */
 public record SimulatorConfig(
         int vehicles,
@@ -31,7 +35,8 @@ public record SimulatorConfig(
         int unknownDeviceReadings,
         int nullKeyEvery,
         boolean realTime,
-        boolean collectEventIds) {
+        boolean collectEventIds,
+        boolean schemaDrift) {
 
     public SimulatorConfig {
         if (vehicles <= 0) {
@@ -50,7 +55,7 @@ public record SimulatorConfig(
 
     public static SimulatorConfig defaults(int vehicles, long events) {
         return new SimulatorConfig(vehicles, events, 0, 42, Duration.ofSeconds(5), Duration.ofMinutes(5),
-                0.02, 0.002, 12, 10, 100, false, false);
+                0.02, 0.002, 12, 10, 100, false, false, false);
     }
 
     public SimulatorConfig withRate(double rate) {
@@ -78,6 +83,10 @@ public record SimulatorConfig(
         return toBuilder().nullKeyEvery(0).build();
     }
 
+    public SimulatorConfig withSchemaDrift() {
+        return toBuilder().schemaDrift(true).build();
+    }
+
     public SimulatorConfig withDisorder(double outOfOrder, double late) {
         return toBuilder().outOfOrderFraction(outOfOrder).lateFraction(late).build();
     }
@@ -101,6 +110,7 @@ public record SimulatorConfig(
         private int nullKeyEvery;
         private boolean realTime;
         private boolean collectEventIds;
+        private boolean schemaDrift;
 
         Builder(SimulatorConfig config) {
             vehicles = config.vehicles;
@@ -116,6 +126,7 @@ public record SimulatorConfig(
             nullKeyEvery = config.nullKeyEvery;
             realTime = config.realTime;
             collectEventIds = config.collectEventIds;
+            schemaDrift = config.schemaDrift;
         }
 
         Builder ratePerSecond(double value) {
@@ -168,9 +179,14 @@ public record SimulatorConfig(
             return this;
         }
 
+        Builder schemaDrift(boolean value) {
+            schemaDrift = value;
+            return this;
+        }
+
         SimulatorConfig build() {
             return new SimulatorConfig(vehicles, events, ratePerSecond, seed, readingInterval, headlightsMinDuration, outOfOrderFraction,
-                    lateFraction, invalidRecords, unknownDeviceReadings, nullKeyEvery, realTime, collectEventIds);
+                    lateFraction, invalidRecords, unknownDeviceReadings, nullKeyEvery, realTime, collectEventIds, schemaDrift);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.tributary.lake.Catalogs;
 import dev.tributary.local.LocalKafka;
 import dev.tributary.local.LocalStack;
 import dev.tributary.local.Topics;
+import dev.tributary.schema.SchemaChangeTable;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Bad input and schema changes through the running mirror job: an event with no key, a
  * malformed envelope, an event of a table that is not mirrored, and a column whose type
  * changed each become a dead letter with its reason; an added column and a widened type evolve the table; each
- * schema change is published once; the job keeps running and the good rows land.
+ * schema change is published once, after being held for {@code schema-changes.report-after}, and appended once to
+ * the lake table {@code schema_changes}; the job keeps running and the good rows land.
  */
 class MirrorBadInputTest {
     @TempDir
@@ -49,7 +51,7 @@ class MirrorBadInputTest {
     void badEventsAreDeadLetteredAndSchemaChangesPublishedOnce() throws Exception {
         try (LocalStack stack = LocalStack.start(directory, 0, 2)) {
             PipelineConfig config = stack.pipelineConfig(Map.of("checkpoint.interval", "1s", "mirror.tables", "public.widgets",
-                    "maintenance.interval", "0s"));
+                    "maintenance.interval", "0s", "schema-changes.report-after", "2s"));
             stack.createMirrorTopics(config);
             ConnectEnvelope widgets = ConnectEnvelope.table("public", "widgets").keyColumn("id", "int64").column("size", "int32", true);
             ConnectEnvelope widened = ConnectEnvelope.table("public", "widgets").keyColumn("id", "int64").column("size", "int32", true)
@@ -111,15 +113,52 @@ class MirrorBadInputTest {
             assertThat(reasons).anySatisfy(reason -> assertThat(reason).contains("public.others is not mirrored"));
             assertThat(reasons).filteredOn(reason -> reason.contains("type_changed at size (int -> string)")).hasSize(2);
 
+            // Each change is held for schema-changes.report-after, then reported: on the topic at once, in the lake at the next checkpoint.
+            TableIdentifier changesTable = SchemaChangeTable.identifier(config.lake(), config.schemaChanges());
+            List<ConsumerRecord<byte[], byte[]>> published = List.of();
+            List<Record> reported = List.of();
+            long reportDeadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (System.nanoTime() < reportDeadline && (published.size() < 3 || reported.size() < 3)) {
+                Thread.sleep(500);
+                published = Topics.readAll(stack.kafka().bootstrapServers(), config.mirror().schemaChangeTopic(), IsolationLevel.READ_UNCOMMITTED);
+                reported = rows(config, changesTable);
+            }
+            // A repeat would arrive right behind: give it a few checkpoints.
+            Thread.sleep(3000);
+            published = Topics.readAll(stack.kafka().bootstrapServers(), config.mirror().schemaChangeTopic(), IsolationLevel.READ_UNCOMMITTED);
+            reported = rows(config, changesTable);
+
             Map<String, Integer> changes = new HashMap<>();
-            Thread.sleep(1000);
-            for (ConsumerRecord<byte[], byte[]> record : Topics.readAll(stack.kafka().bootstrapServers(), config.mirror().schemaChangeTopic(), IsolationLevel.READ_UNCOMMITTED)) {
+            List<String> publishedIds = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> record : published) {
                 CloudEvent event = AlertCloudEvents.fromKafkaRecord(record);
                 assertThat(event.getType()).isEqualTo("dev.tributary.schema.changed");
                 assertThat(event.getSubject()).isEqualTo("fleet.widgets");
                 changes.merge(event.getExtension("changekind") + " " + event.getExtension("changepath"), 1, Integer::sum);
+                publishedIds.add(event.getId());
             }
             assertThat(changes).isEqualTo(Map.of("field_added color", 1, "type_changed size", 1, "type_widened size", 1));
+
+            assertThat(reported).as("the lake table holds each published change once")
+                    .extracting(row -> (String) row.getField("change_id")).containsExactlyInAnyOrderElementsOf(publishedIds);
+            assertThat(reported).extracting(row -> row.getField("kind") + " " + row.getField("path"))
+                    .containsExactlyInAnyOrder("field_added color", "type_changed size", "type_widened size");
+            assertThat(reported).allSatisfy(row -> {
+                assertThat((Long) row.getField("event_count")).isPositive();
+                assertThat(row.getField("pipeline")).isEqualTo(config.pipelineName());
+                assertThat(row.getField("stage")).isEqualTo(LakeMirrorJob.STAGE);
+                assertThat(row.getField("subject")).isEqualTo("fleet.widgets");
+                assertThat(row.getField("example_topic")).isEqualTo(topic);
+                assertThat((Long) row.getField("example_offset")).isNotNegative();
+                assertThat(row.getField("first_seen")).isNotNull();
+                assertThat(row.getField("reported_at")).isNotNull();
+            });
+            assertThat(reported).filteredOn(row -> "type_changed".equals(row.getField("kind"))).singleElement()
+                    .satisfies(row -> {
+                        assertThat(row.getField("expected")).isEqualTo("int");
+                        assertThat(row.getField("found")).isEqualTo("string");
+                        assertThat(row.getField("action")).isEqualTo("dead-lettered");
+                    });
             assertThat(stack.flink().status(job)).isEqualTo(JobStatus.RUNNING);
             stack.flink().cancel(job);
         }
@@ -130,15 +169,22 @@ class MirrorBadInputTest {
     }
 
     private static Map<Long, Record> read(PipelineConfig config, TableIdentifier identifier) throws Exception {
+        Map<Long, Record> rows = new HashMap<>();
+        rows(config, identifier).forEach(record -> rows.put((Long) record.getField("id"), record));
+        return rows;
+    }
+
+    /** The table's rows now, deletes applied; none when there is no table yet. */
+    private static List<Record> rows(PipelineConfig config, TableIdentifier identifier) throws Exception {
         Catalog catalog = Catalogs.open(config.lake());
         try {
             if (!catalog.tableExists(identifier)) {
-                return Map.of();
+                return List.of();
             }
             Table table = catalog.loadTable(identifier);
-            Map<Long, Record> rows = new HashMap<>();
+            List<Record> rows = new ArrayList<>();
             try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-                records.forEach(record -> rows.put((Long) record.getField("id"), record.copy()));
+                records.forEach(record -> rows.add(record.copy()));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -165,7 +165,7 @@ public final class JsonShapeCheck {
     }
 
     /** The JSON value's kind: {@code object}, {@code array}, {@code string}, {@code integer}, {@code number}, {@code boolean}, {@code null}. */
-    static String kind(JsonNode node) {
+    public static String kind(JsonNode node) {
         if (node == null || node.isNull()) {
             return "null";
         }

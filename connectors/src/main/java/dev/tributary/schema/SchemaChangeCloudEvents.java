@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,11 @@ public final class SchemaChangeCloudEvents {
                 .withExtension("changepath", change.path())
                 .withData(data(event))
                 .build();
+    }
+
+    /** The change as a structured-mode CloudEvent ({@code application/cloudevents+json}), for SNS. */
+    public byte[] toStructuredJson(SchemaChangeEvent event) {
+        return new JsonFormat().serialize(toCloudEvent(event));
     }
 
     public ProducerRecord<byte[], byte[]> toKafkaRecord(String topic, SchemaChangeEvent event) {

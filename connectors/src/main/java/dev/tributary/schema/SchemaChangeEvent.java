@@ -19,4 +19,17 @@ public record SchemaChangeEvent(
         requireNonNull(exampleTopic, "exampleTopic is null");
         requireNonNull(action, "action is null");
     }
+
+    /**
+     * The same change seen again: the counts added up; the time, example and action of the
+     * earlier of the two sightings kept.
+     */
+    public SchemaChangeEvent plus(SchemaChangeEvent sighting) {
+        if (!change.equals(sighting.change())) {
+            throw new IllegalArgumentException("not the same change: " + change.describe() + " and " + sighting.change().describe());
+        }
+        SchemaChangeEvent first = sighting.firstSeenMillis() < firstSeenMillis ? sighting : this;
+        return new SchemaChangeEvent(change, first.firstSeenMillis(), first.exampleTopic(), first.examplePartition(), first.exampleOffset(),
+                count + sighting.count(), first.action());
+    }
 }

@@ -51,11 +51,8 @@ public record NotificationConfig(
     }
 
     public static NotificationConfig from(ConfigValues reader, String alertsTopic) {
-        String arn = reader.string("alerts.sns.topic-arn", null);
-        if (arn != null && !arn.matches("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]+(\\.fifo)?")) {
-            throw new ConfigException("alerts.sns.topic-arn", arn, "expected an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:fleet-alerts");
-        }
-        String region = reader.string("alerts.sns.region", arn != null ? arn.split(":")[3] : "us-east-1");
+        String arn = SnsTopic.arn(reader, "alerts.sns.topic-arn");
+        String region = reader.string("alerts.sns.region", arn != null ? SnsTopic.regionOf(arn) : "us-east-1");
         Duration initial = reader.positiveDuration("alerts.delivery.initial-backoff", "1s");
         Duration max = reader.positiveDuration("alerts.delivery.max-backoff", "30s");
         if (max.compareTo(initial) < 0) {
@@ -79,7 +76,7 @@ public record NotificationConfig(
                 reader.string("topic.alerts-dlq", alertsTopic + ".dlq"));
     }
 
-    private static URI uri(ConfigValues reader, String key, String defaultValue, boolean absolute) {
+    static URI uri(ConfigValues reader, String key, String defaultValue, boolean absolute) {
         String text = reader.string(key, defaultValue);
         if (text == null) {
             return null;
@@ -102,6 +99,11 @@ public record NotificationConfig(
             case TYPE -> alertsTopic + "." + alertType;
             case SEVERITY -> alertsTopic + "." + severity;
         };
+    }
+
+    /** Delivery with these attempts and backoffs, sleeping between attempts. */
+    public RetryingDelivery retryingDelivery() {
+        return new RetryingDelivery(maxAttempts, initialBackoff, maxBackoff, duration -> Thread.sleep(duration.toMillis()));
     }
 
     public boolean notifiesOutsideKafka() {

@@ -45,7 +45,7 @@ public final class NotificationFunction extends ProcessFunction<Alert, DeadLette
         if (config.snsTopicArn() != null) {
             notifiers.add(new SnsNotifier(config.snsTopicArn(), config.snsRegion(), config.snsEndpoint()));
         }
-        delivery = new RetryingDelivery(config.maxAttempts(), config.initialBackoff(), config.maxBackoff(), duration -> Thread.sleep(duration.toMillis()));
+        delivery = config.retryingDelivery();
         events = new AlertCloudEvents(pipeline, config.dataSchema());
         delivered = getRuntimeContext().getMetricGroup().counter("notificationsDelivered");
         failed = getRuntimeContext().getMetricGroup().counter("notificationsDeadLettered");
@@ -67,8 +67,7 @@ public final class NotificationFunction extends ProcessFunction<Alert, DeadLette
 
     static DeadLetter deadLetter(Alert alert, byte[] json, Notifier notifier, RetryingDelivery.Outcome outcome) {
         return new DeadLetter(notifier.name(), -1, -1, alert.getObservedAt().toEpochMilli(), alert.getEntityId().getBytes(StandardCharsets.UTF_8), json,
-                "not delivered after " + outcome.attempts() + (outcome.attempts() == 1 ? " attempt: " : " attempts: ") + outcome.error(),
-                STAGE);
+                outcome.reason(), STAGE);
     }
 
     @Override

@@ -18,10 +18,21 @@ public final class RetryingDelivery {
         void sleep(Duration duration) throws InterruptedException;
     }
 
+    /** One try at a delivery; throws when it did not succeed. */
+    @FunctionalInterface
+    public interface Attempt {
+        void run() throws Notifier.DeliveryException;
+    }
+
     /** What happened: how many attempts, and the last error (null when delivered). */
     public record Outcome(int attempts, String error) {
         public boolean delivered() {
             return error == null;
+        }
+
+        /** The reason a dead letter gives: {@code not delivered after 5 attempts: <the last error>}. */
+        public String reason() {
+            return "not delivered after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + error;
         }
     }
 
@@ -41,10 +52,15 @@ public final class RetryingDelivery {
     }
 
     public Outcome deliver(Notifier notifier, byte[] structuredJson, Alert alert) {
+        return deliver(notifier.name(), () -> notifier.deliver(structuredJson, alert));
+    }
+
+    /** Runs {@code delivery} until it succeeds, fails for good or runs out of attempts; {@code destination} names it in errors. */
+    public Outcome deliver(String destination, Attempt delivery) {
         Duration backoff = initialBackoff;
         for (int attempt = 1; ; attempt++) {
             try {
-                notifier.deliver(structuredJson, alert);
+                delivery.run();
                 return new Outcome(attempt, null);
             } catch (Notifier.DeliveryException e) {
                 if (!e.retryable() || attempt >= maxAttempts) {
@@ -55,7 +71,7 @@ public final class RetryingDelivery {
                 sleeper.sleep(backoff);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new Outcome(attempt, notifier.name() + ": interrupted while waiting to retry");
+                return new Outcome(attempt, destination + ": interrupted while waiting to retry");
             }
             backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
         }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.tributary.schemas.alerts.Alert;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -22,9 +23,10 @@ import software.amazon.awssdk.services.sns.model.PublishRequest;
  * Publishes each alert to an Amazon SNS topic (AWS SDK for Java v2): the message is the
  * structured-mode CloudEvent; message attributes carry the CloudEvent type, the alert type,
  * the severity and the status, so subscriptions can filter (SNS filter policies) without
- * parsing the message. The SDK itself does not retry: {@link RetryingDelivery} does, the same way
- * for every destination. Throttling and server errors may be retried; other client errors are
- * final.
+ * parsing the message. Other CloudEvents (schema changes) go out the same way through
+ * {@link #publish}, with attributes of their own. The SDK itself does not retry:
+ * {@link RetryingDelivery} does, the same way for every destination. Throttling and server
+ * errors may be retried; other client errors are final.
  */
 public final class SnsNotifier implements Notifier {
     private final String topicArn;
@@ -54,15 +56,26 @@ public final class SnsNotifier implements Notifier {
 
     @Override
     public void deliver(byte[] structuredJson, Alert alert) throws DeliveryException {
+        publish(structuredJson, subject(alert), Map.of(
+                "ce_type", AlertCloudEvents.TYPE_PREFIX + alert.getStatus(),
+                "alerttype", alert.getAlertType(),
+                "severity", alert.getSeverity(),
+                "status", alert.getStatus()));
+    }
+
+    /**
+     * Publishes one structured-mode CloudEvent or throws: {@code subject} is the subject line of
+     * email subscriptions (cut to 100 characters), {@code attributes} become String message
+     * attributes for filter policies.
+     */
+    public void publish(byte[] structuredJson, String subject, Map<String, String> attributes) throws DeliveryException {
+        Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
+        attributes.forEach((name, value) -> values.put(name, text(value)));
         PublishRequest request = PublishRequest.builder()
                 .topicArn(topicArn)
                 .message(new String(structuredJson, StandardCharsets.UTF_8))
-                .subject(subject(alert))
-                .messageAttributes(Map.of(
-                        "ce_type", text(AlertCloudEvents.TYPE_PREFIX + alert.getStatus()),
-                        "alerttype", text(alert.getAlertType()),
-                        "severity", text(alert.getSeverity()),
-                        "status", text(alert.getStatus())))
+                .subject(subjectLine(subject))
+                .messageAttributes(values)
                 .build();
         try {
             client.publish(request);
@@ -77,8 +90,13 @@ public final class SnsNotifier implements Notifier {
 
     /** An email subscription's subject line: short, no personal data. */
     static String subject(Alert alert) {
-        String subject = "[" + alert.getSeverity() + "] " + alert.getAlertType() + " " + alert.getStatus() + ": " + alert.getEntityType() + " " + alert.getEntityId();
-        return subject.length() > 100 ? subject.substring(0, 100) : subject;
+        return "[" + alert.getSeverity() + "] " + alert.getAlertType() + " " + alert.getStatus() + ": " + alert.getEntityType() + " " + alert.getEntityId();
+    }
+
+    /** What SNS takes as a subject: no line breaks or control characters, at most 100 characters. */
+    static String subjectLine(String subject) {
+        String line = subject.replaceAll("\\p{Cntrl}", " ");
+        return line.length() > 100 ? line.substring(0, 100) : line;
     }
 
     private static MessageAttributeValue text(String value) {

@@ -6,6 +6,7 @@ import dev.tributary.alerts.NotificationConfig;
 import dev.tributary.alerts.Rule;
 import dev.tributary.alerts.RuleSet;
 import dev.tributary.anomaly.AnomalyConfig;
+import dev.tributary.schema.SchemaChangeConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,11 +46,12 @@ public record PipelineConfig(
         Duration idleness,
         Duration enrichmentMaxWait,
         int maxEventBytes,
-        boolean driftEnabled,
+        DriftConfig drift,
         RuleSet rules,
         NotificationConfig notifications,
         MirrorConfig mirror,
-        AnomalyConfig anomaly) implements java.io.Serializable {
+        AnomalyConfig anomaly,
+        SchemaChangeConfig schemaChanges) implements java.io.Serializable {
 
     public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
     /** The rule {@code rules.headlights.min-duration} sets the duration of. */
@@ -65,8 +67,19 @@ public record PipelineConfig(
         requireNonNull(lake, "lake is null");
         requireNonNull(mirror, "mirror is null");
         requireNonNull(anomaly, "anomaly is null");
+        requireNonNull(schemaChanges, "schemaChanges is null");
         requireNonNull(rules, "rules is null");
         requireNonNull(notifications, "notifications is null");
+        requireNonNull(drift, "drift is null");
+        if (lake.writer() == LakeConfig.Writer.FLINK_SINK) {
+            if (drift.enabled() && drift.onFieldAdded() == DriftConfig.OnFieldAdded.EVOLVE) {
+                throw new ConfigException("lake.writer", "flink-sink", "the FlinkSink writes the schema the table has when the job starts, so added "
+                        + "fields cannot evolve it: set drift.on-field-added=quarantine or reject, or lake.writer=dynamic-sink");
+            }
+            if (lake.arrays() == LakeConfig.ArrayLayout.CHILD_TABLE) {
+                throw new ConfigException("lake.writer", "flink-sink", "child tables (lake.arrays=child-table) need lake.writer=dynamic-sink");
+            }
+        }
     }
 
     /** Every key this class reads, for unknown-key detection. */
@@ -74,9 +87,9 @@ public record PipelineConfig(
             "pipeline.name", "kafka.bootstrap-servers", "topic.prefix", "topic.telemetry", "topic.enriched",
             "topic.alerts", "topic.dlq", "topic.cdc-pattern", "source.starting-offsets", "source.bounded",
             "source.group-id", "catalog.type", "catalog.uri", "catalog.warehouse", "catalog.name",
-            "lake.namespace", "lake.telemetry-table", "lake.file-format", "job.parallelism",
+            "lake.namespace", "lake.telemetry-table", "lake.file-format", "lake.arrays", "lake.writer", "job.parallelism",
             "checkpoint.interval", "watermark.out-of-orderness", "watermark.idleness", "enrichment.max-wait",
-            "telemetry.max-event-bytes", "drift.enabled", "rules.file", "rules.headlights.min-duration",
+            "telemetry.max-event-bytes", "rules.file", "rules.headlights.min-duration",
             "mirror.tables", "mirror.namespace", "mirror.table-naming", "mirror.on-incompatible-change", "topic.mirror-dlq",
             "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention");
 
@@ -89,6 +102,8 @@ public record PipelineConfig(
         Set<String> known = new java.util.HashSet<>(KEYS);
         known.addAll(AnomalyConfig.KEYS);
         known.addAll(NotificationConfig.KEYS);
+        known.addAll(SchemaChangeConfig.KEYS);
+        known.addAll(DriftConfig.KEYS);
         reader.requireKnown(known, KAFKA_PROPERTY_PREFIX);
         String pipeline = reader.string("pipeline.name", "fleet");
         if (!pipeline.matches("[a-z0-9][a-z0-9-]*")) {
@@ -127,14 +142,16 @@ public record PipelineConfig(
                         reader.required("catalog.warehouse"),
                         reader.string("lake.namespace", "fleet"),
                         reader.string("lake.telemetry-table", "telemetry"),
-                        reader.choice("lake.file-format", LakeConfig.FileFormat.class, LakeConfig.FileFormat.ORC)),
+                        reader.choice("lake.file-format", LakeConfig.FileFormat.class, LakeConfig.FileFormat.ORC),
+                        reader.choice("lake.arrays", LakeConfig.ArrayLayout.class, LakeConfig.ArrayLayout.LIST),
+                        reader.choice("lake.writer", LakeConfig.Writer.class, LakeConfig.Writer.DYNAMIC_SINK)),
                 reader.positiveInt("job.parallelism", 2),
                 reader.positiveDuration("checkpoint.interval", "10s"),
                 reader.duration("watermark.out-of-orderness", "5s"),
                 reader.positiveDuration("watermark.idleness", "30s"),
                 reader.duration("enrichment.max-wait", "10s"),
                 reader.positiveInt("telemetry.max-event-bytes", 256 * 1024),
-                reader.bool("drift.enabled", true),
+                DriftConfig.from(reader),
                 rules,
                 NotificationConfig.from(reader, reader.string("topic.alerts", prefix + ".alerts")),
                 new MirrorConfig(
@@ -147,7 +164,8 @@ public record PipelineConfig(
                         reader.duration("maintenance.interval", "5m"),
                         reader.positiveInt("maintenance.min-files", 16),
                         reader.positiveDuration("maintenance.snapshot-retention", "1h")),
-                AnomalyConfig.from(reader));
+                AnomalyConfig.from(reader),
+                SchemaChangeConfig.from(reader, reader.string("topic.schema-changes", prefix + ".schema-changes")));
     }
 
     /** Every topic alerts may go to under the routing: one, one per severity, or one per rule and the statistical detector. */

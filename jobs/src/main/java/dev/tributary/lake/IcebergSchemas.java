@@ -12,7 +12,7 @@ import org.apache.iceberg.types.Types;
  * Derives Iceberg table schemas from the Avro schemas in {@code schemas/}, which stay the
  * source of truth: records become structs, arrays lists, maps maps (string keys), a union
  * with null an optional field, {@code timestamp-millis} a {@code timestamptz}. Field order is
- * kept, so rows converted by {@link AvroRowData} line up with the table's columns.
+ * kept, so rows converted by {@link TelemetryRows} line up with the table's columns.
  */
 public final class IcebergSchemas {
     private IcebergSchemas() {}

@@ -8,10 +8,7 @@ import dev.tributary.jobs.KafkaEndpoints;
 import dev.tributary.lake.Catalogs;
 import dev.tributary.lake.LakeMaintenance;
 import dev.tributary.lake.LakeTables;
-import dev.tributary.schema.FirstReport;
-import dev.tributary.schema.SchemaChangeCloudEvents;
-import dev.tributary.schema.SchemaChangeEvent;
-import dev.tributary.schema.SchemaChangeSerializer;
+import dev.tributary.schema.SchemaChangeReporting;
 import dev.tributary.telemetry.TelemetryJob;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -26,7 +23,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.flink.CatalogLoader;
-import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
+import org.apache.iceberg.flink.sink.dynamic.TailCommittingDynamicIcebergSink;
 
 /**
  * The lake-mirror job: Debezium change topics to one Iceberg table per source table (format v2,
@@ -34,7 +31,7 @@ import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
  *
  * <pre>
  * change topics ─ by table ─ decode, compare shapes ─┬─ rows ─ Dynamic Iceberg Sink (creates and evolves tables; equality deletes)
- *                                                    ├─ schema changes ─ once per change ─ CloudEvents topic
+ *                                                    ├─ schema changes ─ once per change ─ CloudEvents topic, Iceberg schema_changes, SNS
  *                                                    ├─ dead letters ─ DLQ topic (original bytes + reason)
  *                                                    └─ tables written ─ maintenance (compaction, snapshot expiry)
  * </pre>
@@ -71,7 +68,7 @@ public final class LakeMirrorJob {
                 .uid("mirror-rows")
                 .name("decode changes");
 
-        DynamicIcebergSink.forInput(rows)
+        TailCommittingDynamicIcebergSink.forInput(rows)
                 .generator(new MirrorRecordGenerator(config.parallelism()))
                 .catalogLoader(catalog)
                 .immediateTableUpdate(true)
@@ -81,15 +78,7 @@ public final class LakeMirrorJob {
                 .uidPrefix("lake-mirror")
                 .append();
 
-        rows.getSideOutput(ChangeToRow.SCHEMA_CHANGES)
-                .keyBy(event -> SchemaChangeCloudEvents.id(event.change()), Types.STRING)
-                .process(new FirstReport(), TypeInformation.of(SchemaChangeEvent.class))
-                .uid("schema-changes-once")
-                .name("each schema change once")
-                .sinkTo(kafka.sink(new SchemaChangeSerializer(config.mirror().schemaChangeTopic(), config.pipelineName(), STAGE),
-                        DeliveryGuarantee.AT_LEAST_ONCE, "schema-changes"))
-                .uid("sink-schema-changes")
-                .name("schema-change topic");
+        SchemaChangeReporting.report(rows.getSideOutput(ChangeToRow.SCHEMA_CHANGES), config, kafka, STAGE, "schema-changes");
 
         rows.getSideOutput(ChangeToRow.DEAD_LETTERS)
                 .sinkTo(kafka.sink(new DeadLetterSerializer(config.mirror().deadLetterTopic()), DeliveryGuarantee.EXACTLY_ONCE, "dlq"))

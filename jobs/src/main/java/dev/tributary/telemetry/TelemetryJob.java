@@ -15,19 +15,20 @@ import dev.tributary.cdc.ChangeDeserializer;
 import dev.tributary.cdc.ChangeRouter;
 import dev.tributary.cdc.ParsedChange;
 import dev.tributary.cdc.RowChange;
+import dev.tributary.config.LakeConfig;
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.deadletter.DeadLetter;
 import dev.tributary.deadletter.DeadLetterSerializer;
 import dev.tributary.jobs.KafkaEndpoints;
-import dev.tributary.lake.AvroRowData;
 import dev.tributary.lake.Catalogs;
-import dev.tributary.lake.TelemetryTable;
-import dev.tributary.schema.FirstReport;
-import dev.tributary.schema.SchemaChangeCloudEvents;
+import dev.tributary.lake.TelemetryLakeLayout;
+import dev.tributary.lake.TelemetryRecordGenerator;
+import dev.tributary.lake.TelemetryRows;
 import dev.tributary.schema.SchemaChangeEvent;
-import dev.tributary.schema.SchemaChangeSerializer;
+import dev.tributary.schema.SchemaChangeReporting;
 import dev.tributary.schemas.alerts.Alert;
 import dev.tributary.schemas.telemetry.EnrichedTelemetry;
+import java.util.Locale;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -42,13 +43,14 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.Collector;
+import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.OutputTag;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.FlinkSink;
+import org.apache.iceberg.flink.sink.dynamic.TailCommittingDynamicIcebergSink;
 import org.apache.iceberg.flink.util.FlinkCompatibilityUtil;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -102,15 +104,7 @@ public final class TelemetryJob {
                 .uid("sink-enriched")
                 .name("enriched topic");
         sinkAlerts(alerts);
-        readings.getSideOutput(DRIFT)
-                .keyBy(event -> SchemaChangeCloudEvents.id(event.change()), Types.STRING)
-                .process(new FirstReport(), TypeInformation.of(SchemaChangeEvent.class))
-                .uid("drift-once")
-                .name("drift: each schema change once")
-                .sinkTo(kafka.sink(new SchemaChangeSerializer(config.mirror().schemaChangeTopic(), config.pipelineName(), DRIFT_STAGE),
-                        DeliveryGuarantee.AT_LEAST_ONCE, "drift"))
-                .uid("sink-drift")
-                .name("schema-change topic");
+        SchemaChangeReporting.report(readings.getSideOutput(DRIFT), config, kafka, DRIFT_STAGE, "drift");
         readings.getSideOutput(DEAD_LETTERS)
                 .union(changes.getSideOutput(DEAD_LETTERS))
                 .sinkTo(kafka.sink(new DeadLetterSerializer(config.deadLetterTopic()), DeliveryGuarantee.EXACTLY_ONCE, "dlq"))
@@ -137,22 +131,61 @@ public final class TelemetryJob {
         }
     }
 
-    /** Appends the enriched readings to the lake table, committing with checkpoints. */
+    /**
+     * Appends the enriched readings to the lake's telemetry tables (the main table, and a child
+     * table per pivoted array), committing with checkpoints, through the Dynamic Iceberg Sink:
+     * columns that drift checking added since the job started are written without a restart.
+     */
     public void writeLake(DataStream<EnrichedTelemetry> enriched) {
-        DataStream<RowData> rows = enriched
-                .map(AvroRowData::convert, FlinkCompatibilityUtil.toTypeInfo(FlinkSchemaUtil.convert(TelemetryTable.schema())))
-                .uid("lake-rows")
-                .name("to lake rows");
-        FlinkSink.forRowData(rows)
-                .tableLoader(TableLoader.fromCatalog(Catalogs.loader(config.lake()), TelemetryTable.identifier(config.lake())))
+        if (config.lake().writer() == LakeConfig.Writer.FLINK_SINK) {
+            writeLakeFixedSchema(enriched);
+            return;
+        }
+        TailCommittingDynamicIcebergSink.forInput(enriched)
+                .generator(new TelemetryRecordGenerator(layout(), Catalogs.loader(config.lake()), config.parallelism()))
+                .catalogLoader(Catalogs.loader(config.lake()))
+                .writeParallelism(config.parallelism())
+                .set("write-format", config.lake().fileFormat().name().toLowerCase(Locale.ROOT))
+                .set("compression-codec", "zstd")
                 .uidPrefix("lake-telemetry")
                 .append();
     }
 
+    /**
+     * {@code lake.writer=flink-sink}: Iceberg's {@code FlinkSink} (v1), in the table's schema as the
+     * job starts (columns accepted earlier included); appends, and runs on Flink 1.20.0.
+     */
+    private void writeLakeFixedSchema(DataStream<EnrichedTelemetry> enriched) {
+        Catalog catalog = Catalogs.open(config.lake());
+        org.apache.iceberg.Schema schema;
+        try {
+            schema = catalog.loadTable(layout().mainTable()).schema();
+        } finally {
+            Catalogs.closeQuietly(catalog);
+        }
+        DataStream<RowData> rows = enriched
+                .map(new TelemetryRows.MainRows(schema), FlinkCompatibilityUtil.toTypeInfo(FlinkSchemaUtil.convert(schema)))
+                .uid("lake-rows")
+                .name("to lake rows");
+        FlinkSink.forRowData(rows)
+                .tableLoader(TableLoader.fromCatalog(Catalogs.loader(config.lake()), layout().mainTable()))
+                .uidPrefix("lake-telemetry")
+                .append();
+    }
+
+    /** How readings land in the lake (tables, nested columns, pivoted arrays). */
+    public TelemetryLakeLayout layout() {
+        return new TelemetryLakeLayout(config.lake());
+    }
+
+    /** Creates the lake's telemetry tables if they are missing, and adds registered columns they lack. */
     public void ensureLakeTable() {
         Catalog catalog = Catalogs.open(config.lake());
-        TelemetryTable.ensure(catalog, config.lake());
-        Catalogs.closeQuietly(catalog);
+        try {
+            layout().ensureTables(catalog);
+        } finally {
+            Catalogs.closeQuietly(catalog);
+        }
     }
 
     /** Stage 1, parse and validate: valid readings; dead letters by the {@link #DEAD_LETTERS} side output. */
@@ -229,7 +262,7 @@ public final class TelemetryJob {
     private KafkaSource<ParsedTelemetry> telemetrySource() {
         KafkaSourceBuilder<ParsedTelemetry> builder = KafkaSource.<ParsedTelemetry>builder()
                 .setTopics(config.telemetryTopic())
-                .setDeserializer(new TelemetryDeserializer(config.maxEventBytes(), config.driftEnabled()));
+                .setDeserializer(new TelemetryDeserializer(config.maxEventBytes(), config.drift(), layout(), Catalogs.loader(config.lake())));
         return kafka.configureSource(builder, config.consumerGroupId()).build();
     }
 

@@ -2,39 +2,31 @@ package dev.tributary.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.tributary.alerts.RecordingHttpServer.Request;
 import dev.tributary.schemas.alerts.Alert;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 class NotifierTest {
-    /** What a test server received. */
-    record Request(String method, String contentType, String authorization, byte[] body) {}
-
-    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<RecordingHttpServer> servers = new ArrayList<>();
     private final List<Duration> slept = new ArrayList<>();
     private final RetryingDelivery delivery = new RetryingDelivery(5, Duration.ofSeconds(1), Duration.ofSeconds(3), slept::add);
 
     @AfterEach
     void stop() {
-        servers.forEach(server -> server.stop(0));
+        servers.forEach(RecordingHttpServer::close);
     }
 
     static Alert alert() {
@@ -49,31 +41,9 @@ class NotifierTest {
 
     /** A server that answers each request with the next status (the last one repeating) and records it. */
     private URI server(List<Request> received, String contentType, String body, int... statuses) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        AtomicInteger calls = new AtomicInteger();
-        server.createContext("/", exchange -> {
-            byte[] request = exchange.getRequestBody().readAllBytes();
-            received.add(new Request(exchange.getRequestMethod(), exchange.getRequestHeaders().getFirst("Content-Type"),
-                    exchange.getRequestHeaders().getFirst("Authorization"), request));
-            int status = statuses[Math.min(calls.getAndIncrement(), statuses.length - 1)];
-            byte[] answer = status == 200 ? body.getBytes(StandardCharsets.UTF_8) : errorBody(contentType, status).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", contentType);
-            exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        server.start();
+        RecordingHttpServer server = RecordingHttpServer.start(received, contentType, body, statuses);
         servers.add(server);
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
-    }
-
-    private static String errorBody(String contentType, int status) {
-        if (!contentType.contains("xml")) {
-            return "";
-        }
-        String code = status == 400 ? "InvalidParameter" : status == 429 ? "Throttling" : "InternalError";
-        return "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Sender</Type><Code>" + code
-                + "</Code><Message>test</Message></Error><RequestId>r-1</RequestId></ErrorResponse>";
+        return server.url();
     }
 
     @Test
@@ -136,7 +106,7 @@ class NotifierTest {
     @Test
     void anUnreachableWebhookIsRetried() throws Exception {
         URI url = server(new ArrayList<>(), "text/plain", "", 200);
-        servers.get(0).stop(0);
+        servers.get(0).close();
         RetryingDelivery.Outcome outcome = delivery.deliver(new WebhookNotifier(url, Duration.ofSeconds(2)), structured(), alert());
         assertThat(outcome.attempts()).isEqualTo(5);
         assertThat(outcome.error()).contains("ConnectException");
@@ -145,9 +115,7 @@ class NotifierTest {
     @Test
     void snsGetsThePublishRequestTheSdkWouldSendToAws() throws Exception {
         List<Request> received = new CopyOnWriteArrayList<>();
-        String response = "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult><MessageId>m-1</MessageId>"
-                + "</PublishResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>";
-        URI endpoint = server(received, "text/xml", response, 200);
+        URI endpoint = server(received, "text/xml", RecordingHttpServer.SNS_PUBLISHED, 200);
         String arn = "arn:aws:sns:eu-west-1:123456789012:fleet-alerts";
         try (SnsNotifier sns = new SnsNotifier(arn, "eu-west-1", URI.create("http://127.0.0.1:" + endpoint.getPort()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))) {
@@ -159,16 +127,12 @@ class NotifierTest {
             assertThat(request.contentType()).startsWith("application/x-www-form-urlencoded");
             // Signed for SNS in the topic's region.
             assertThat(request.authorization()).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/").contains("/eu-west-1/sns/aws4_request");
-            Map<String, String> form = form(request.body());
+            Map<String, String> form = RecordingHttpServer.form(request.body());
             assertThat(form).containsEntry("Action", "Publish").containsEntry("TopicArn", arn)
                     .containsEntry("Subject", "[warning] battery_low opened: vehicle veh-00005");
             CloudEvent event = AlertCloudEvents.fromStructuredJson(form.get("Message").getBytes(StandardCharsets.UTF_8));
             assertThat(event.getId()).isEqualTo(alert().getAlertId() + ".opened");
-            Map<String, String> attributes = new LinkedHashMap<>();
-            for (int i = 1; form.containsKey("MessageAttributes.entry." + i + ".Name"); i++) {
-                assertThat(form).containsEntry("MessageAttributes.entry." + i + ".Value.DataType", "String");
-                attributes.put(form.get("MessageAttributes.entry." + i + ".Name"), form.get("MessageAttributes.entry." + i + ".Value.StringValue"));
-            }
+            Map<String, String> attributes = RecordingHttpServer.stringAttributes(form);
             assertThat(attributes).containsEntry("ce_type", "dev.tributary.alert.opened").containsEntry("alerttype", "battery_low")
                     .containsEntry("severity", "warning").containsEntry("status", "opened");
         });
@@ -212,14 +176,5 @@ class NotifierTest {
 
     private static byte[] structured() {
         return new AlertCloudEvents("fleet").toStructuredJson(alert());
-    }
-
-    private static Map<String, String> form(byte[] body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-            int equals = pair.indexOf('=');
-            form.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
-        return form;
     }
 }

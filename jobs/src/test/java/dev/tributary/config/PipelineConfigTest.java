@@ -3,6 +3,7 @@ package dev.tributary.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tributary.schema.SchemaChangeConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -201,5 +202,74 @@ class PipelineConfigTest {
         assertThat(config.notifications().deadLetterTopic()).isEqualTo(config.alertsTopic() + ".dlq");
         assertThat(config.notifications().notifiesOutsideKafka()).isTrue();
         assertThat(config.alertTopics()).containsExactly(config.alertsTopic());
+    }
+
+    @Test
+    void schemaChangeReportingDefaults() {
+        SchemaChangeConfig schemaChanges = PipelineConfig.from(with("topic.prefix", "acme")).schemaChanges();
+
+        assertThat(schemaChanges.reportAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(schemaChanges.sns()).as("no SNS unless a topic ARN is set").isNull();
+        assertThat(schemaChanges.deadLetterTopic()).isEqualTo("acme.schema-changes.dlq");
+        assertThat(schemaChanges.table()).isEqualTo("schema_changes");
+        assertThat(PipelineConfig.from(with("topic.schema-changes", "changes")).schemaChanges().deadLetterTopic()).isEqualTo("changes.dlq");
+    }
+
+    @Test
+    void schemaChangeReportingSettingsAreReadAndChecked() {
+        Map<String, String> values = minimal();
+        values.put("schema-changes.report-after", "0s");
+        values.put("schema-changes.sns.topic-arn", "arn:aws:sns:eu-west-1:123456789012:fleet-schema-changes");
+        values.put("schema-changes.sns.endpoint", "https://sns.example.internal");
+        values.put("topic.schema-changes-dlq", "changes-refused");
+        values.put("lake.schema-changes-table", "shape_changes");
+        SchemaChangeConfig schemaChanges = PipelineConfig.from(values).schemaChanges();
+        assertThat(schemaChanges.reportAfter()).isZero();
+        assertThat(schemaChanges.sns().arn()).isEqualTo("arn:aws:sns:eu-west-1:123456789012:fleet-schema-changes");
+        assertThat(schemaChanges.sns().region()).as("the ARN's region").isEqualTo("eu-west-1");
+        assertThat(schemaChanges.sns().endpoint()).hasToString("https://sns.example.internal");
+        assertThat(schemaChanges.deadLetterTopic()).isEqualTo("changes-refused");
+        assertThat(schemaChanges.table()).isEqualTo("shape_changes");
+        values.put("schema-changes.sns.region", "eu-central-1");
+        assertThat(PipelineConfig.from(values).schemaChanges().sns().region()).isEqualTo("eu-central-1");
+
+        assertThatThrownBy(() -> PipelineConfig.from(with("schema-changes.sns.topic-arn", "arn:aws:sqs:eu-west-1:123456789012:fleet")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'schema-changes.sns.topic-arn'").hasMessageContaining("'arn:aws:sqs:eu-west-1:123456789012:fleet'")
+                .hasMessageContaining("expected an SNS topic ARN");
+        assertThatThrownBy(() -> PipelineConfig.from(with("schema-changes.report-after", "soon")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'schema-changes.report-after'").hasMessageContaining("'soon'");
+        Map<String, String> relativeEndpoint = with("schema-changes.sns.topic-arn", "arn:aws:sns:eu-west-1:123456789012:fleet-schema-changes");
+        relativeEndpoint.put("schema-changes.sns.endpoint", "sns.local");
+        assertThatThrownBy(() -> PipelineConfig.from(relativeEndpoint))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'schema-changes.sns.endpoint'").hasMessageContaining("absolute URL");
+    }
+
+    @Test
+    void driftPoliciesAndLakeLayoutHaveDefaultsAndRefuseWhatCannotWork() {
+        PipelineConfig defaults = PipelineConfig.from(minimal());
+        assertThat(defaults.drift()).isEqualTo(DriftConfig.defaults());
+        assertThat(defaults.lake().arrays()).isEqualTo(LakeConfig.ArrayLayout.LIST);
+        assertThat(defaults.lake().writer()).isEqualTo(LakeConfig.Writer.DYNAMIC_SINK);
+
+        Map<String, String> values = with("drift.on-field-added", "reject");
+        values.put("drift.on-type-conflict", "reject");
+        values.put("lake.arrays", "child-table");
+        PipelineConfig chosen = PipelineConfig.from(values);
+        assertThat(chosen.drift().onFieldAdded()).isEqualTo(DriftConfig.OnFieldAdded.REJECT);
+        assertThat(chosen.drift().onTypeConflict()).isEqualTo(DriftConfig.OnTypeConflict.REJECT);
+        assertThat(chosen.lake().arrays()).isEqualTo(LakeConfig.ArrayLayout.CHILD_TABLE);
+
+        assertThatThrownBy(() -> PipelineConfig.from(with("drift.on-type-conflict", "evolve")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'drift.on-type-conflict'").hasMessageContaining("widening");
+        assertThatThrownBy(() -> PipelineConfig.from(with("drift.on-field-added", "ignore")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'drift.on-field-added'").hasMessageContaining("evolve, quarantine, reject");
+        assertThatThrownBy(() -> PipelineConfig.from(with("lake.writer", "flink-sink")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'lake.writer'").hasMessageContaining("drift.on-field-added=quarantine or reject");
+        Map<String, String> fixed = with("lake.writer", "flink-sink");
+        fixed.put("drift.on-field-added", "quarantine");
+        assertThat(PipelineConfig.from(fixed).lake().writer()).isEqualTo(LakeConfig.Writer.FLINK_SINK);
+        fixed.put("lake.arrays", "child-table");
+        assertThatThrownBy(() -> PipelineConfig.from(fixed)).isInstanceOf(ConfigException.class).hasMessageContaining("lake.arrays=child-table");
     }
 }

@@ -117,7 +117,7 @@ class IcebergSchemasTest {
     void rowLinesUpWithTheTableSchema() {
         EnrichedTelemetry reading = enrichedReading();
 
-        RowData row = AvroRowData.convert(reading);
+        RowData row = new TelemetryRows(iceberg, java.util.Map.of()).mainRow(reading, null);
 
         assertThat(row.getArity()).isEqualTo(iceberg.columns().size());
         assertThat(row.getString(pos("event_id")).toString()).isEqualTo(reading.getEventId());
@@ -159,7 +159,7 @@ class IcebergSchemasTest {
     void unenrichedRowHasNullOptionalStructs() {
         EnrichedTelemetry reading = TestReadings.reading("dev-1", 1, EVENT_TIME).parsed(1);
 
-        RowData row = AvroRowData.convert(reading);
+        RowData row = new TelemetryRows(iceberg, java.util.Map.of()).mainRow(reading, null);
 
         assertThat(row.isNullAt(pos("vehicle_id"))).isTrue();
         assertThat(row.isNullAt(pos("vehicle"))).isTrue();
@@ -172,7 +172,7 @@ class IcebergSchemasTest {
     void everyValueHasTheClassFlinkExpectsForItsColumnType() {
         RowType rowType = FlinkSchemaUtil.convert(iceberg);
 
-        assertValuesFit(AvroRowData.convert(enrichedReading()), rowType, "");
+        assertValuesFit(new TelemetryRows(iceberg, java.util.Map.of()).mainRow(enrichedReading(), null), rowType, "");
     }
 
     /** Walks a row along its Flink type: required values are present and every value is of the internal class of its type. */
