@@ -9,6 +9,7 @@ import dev.tributary.lake.TelemetryTable;
 import dev.tributary.local.LakeInspector;
 import dev.tributary.local.LocalStack;
 import dev.tributary.local.Topics;
+import dev.tributary.schema.SchemaChangeTable;
 import dev.tributary.simulator.SimulationReport;
 import dev.tributary.simulator.SimulatorConfig;
 import java.nio.charset.StandardCharsets;
@@ -131,6 +132,15 @@ class SchemaDriftEndToEndTest {
             assertThat(conflict.get("action").asText()).isEqualTo("quarantined");
             assertThat(conflict.get("expected").asText()).isEqualTo("double");
             assertThat(conflict.get("found").asText()).isEqualTo("string");
+            List<String> recorded = new ArrayList<>();
+            try (LakeInspector lake = new LakeInspector(config.lake());
+                 CloseableIterable<Record> records = IcebergGenerics.read(lake.load(SchemaChangeTable.identifier(config.lake(), config.schemaChanges()))).build()) {
+                for (Record record : records) {
+                    recorded.add(record.getField("stage") + " " + record.getField("kind") + " " + record.getField("path") + " " + record.getField("action"));
+                }
+            }
+            assertThat(recorded).as("the Iceberg table schema_changes, once each")
+                    .containsExactlyInAnyOrder("telemetry field_added engine.turbo evolved", "telemetry type_changed battery.temperature_c quarantined");
             Set<String> dlq = new HashSet<>();
             Topics.readAll(stack.kafka().bootstrapServers(), config.deadLetterTopic(), IsolationLevel.READ_COMMITTED,
                     record -> dlq.add(new String(record.value(), StandardCharsets.UTF_8)));
