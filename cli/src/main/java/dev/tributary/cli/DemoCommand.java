@@ -44,6 +44,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "30m", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     String timeout;
 
+    @Option(names = "--schema-drift", description = "Devices change shape halfway: a new nested object (engine.turbo) the lake table gains as a column while the job runs, then some readings send a number as text (quarantined).")
+    boolean schemaDrift;
+
     @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
     Path summaryJson;
 
@@ -75,6 +78,9 @@ final class DemoCommand implements Callable<Integer> {
         validateSettings();
         Duration limit = Durations.parse("--timeout", timeout);
         SimulatorConfig simulator = SimulatorConfig.defaults(vehicles, events).withRate(rate).withHeadlightsMinDuration(ruleDuration);
+        if (schemaDrift) {
+            simulator = simulator.withSchemaDrift();
+        }
         System.out.printf("Tributary demo: %,d vehicles, %,d events at %s, lake in %s%n", vehicles, events,
                 rate == 0 ? "full speed" : String.format("%,.0f ev/s", rate), lakeDirectory.toAbsolutePath());
         DemoSummary summary;

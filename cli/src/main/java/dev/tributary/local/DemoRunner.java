@@ -195,11 +195,27 @@ public final class DemoRunner {
         LakeInspector.Counts counts = lake.count(table, "event_id", org.apache.iceberg.expressions.Expressions.greaterThanOrEqual("ingested_at", runStartMillis * 1000));
         long enriched = Topics.countCommitted(stack.kafka().bootstrapServers(), config.enrichedTopic());
         long deadLetters = Topics.countCommitted(stack.kafka().bootstrapServers(), config.deadLetterTopic());
+        List<String> schemaChanges = schemaChanges(config);
+        schemaChanges.forEach(change -> out.printf("Schema change reported: %s%n", change));
         double seconds = (System.nanoTime() - started) / 1e9;
         return new DemoSummary(report.produced(), report.valid(), deadLetters, counts.rows(), counts.distinct(), enriched,
                 alerts.openedByType(), alerts.received("resolved").size(), report.scenariosByType(), report.invalidByKind(),
                 report.unknownDeviceReadings(), report.outOfOrder(), report.late(), round(seconds),
-                round(report.valid() / seconds), stack.lake().directory().toString(), stack.flink().webUi().toString(), Map.of());
+                round(report.valid() / seconds), stack.lake().directory().toString(), stack.flink().webUi().toString(), schemaChanges, Map.of());
+    }
+
+    /** The schema changes this run reported ({@code kind path -> action}), from the schema-change topic (the broker is this run's). */
+    private List<String> schemaChanges(PipelineConfig config) throws java.io.IOException {
+        List<String> changes = new ArrayList<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (var record : Topics.readAll(stack.kafka().bootstrapServers(), config.mirror().schemaChangeTopic(),
+                org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)) {
+            if (record.value() != null) {
+                var data = json.readTree(record.value());
+                changes.add(data.path("kind").asText() + " " + data.path("path").asText() + " -> " + data.path("action").asText());
+            }
+        }
+        return changes;
     }
 
     private static double round(double value) {

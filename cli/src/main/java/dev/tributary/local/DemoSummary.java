@@ -1,6 +1,7 @@
 package dev.tributary.local;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 import java.util.Map;
 
 /** What a demo run produced and what landed, as the summary JSON holds it. */
@@ -22,12 +23,13 @@ public record DemoSummary(
         @JsonProperty("events_per_second") double eventsPerSecond,
         @JsonProperty("lake_dir") String lakeDir,
         @JsonProperty("flink_web_ui") String flinkWebUi,
+        @JsonProperty("schema_changes") List<String> schemaChanges,
         @JsonProperty("cdc") Map<String, Object> cdc) {
 
     /** The same summary with what capture and the lake mirror did. */
     public DemoSummary withCdc(Map<String, Object> cdc) {
         return new DemoSummary(eventsProduced, eventsValid, dlqRecords, telemetryRowsInLake, distinctEventIdsInLake, enrichedRecords,
                 alertsOpenedByType, alertsResolved, injectedScenariosByType, invalidRecordsByKind, unknownDeviceReadings, outOfOrderReadings,
-                lateReadings, seconds, eventsPerSecond, lakeDir, flinkWebUi, cdc);
+                lateReadings, seconds, eventsPerSecond, lakeDir, flinkWebUi, schemaChanges, cdc);
     }
 }
