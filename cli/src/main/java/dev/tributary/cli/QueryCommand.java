@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "query", mixinStandardHelpOptions = true,
-        description = {"Runs SQL over the lake a demo left, as a Flink SQL batch query on the Iceberg catalog.",
+        description = {"Runs SQL over the lake: on the local Trino when ./tributary local up runs for --lake-dir,",
+                "else over the lake a demo left, as a Flink SQL batch query on the Iceberg catalog.",
                 "Tables are in the current database (fleet): e.g. SELECT count(*) FROM telemetry"})
 final class QueryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SQL", description = "The query.")
@@ -28,6 +29,17 @@ final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LakeQuery.Format outputFormat = LakeQuery.Format.parse(format);
+        java.util.Optional<dev.tributary.local.RunningStack> running = dev.tributary.local.RunningStack.withTrino(lakeDirectory);
+        if (running.isPresent()) {
+            // ./tributary local up runs for this lake: ask its Trino (catalog lake, schema the namespace).
+            try (dev.tributary.local.TrinoLakeQuery query = new dev.tributary.local.TrinoLakeQuery(running.get().trinoJdbcUrl(namespace))) {
+                query.run(sql, outputFormat, System.out);
+            } catch (java.sql.SQLException e) {
+                System.err.println("error: Trino: " + e.getMessage());
+                return 1;
+            }
+            return 0;
+        }
         LocalLake lake = new LocalLake(lakeDirectory);
         if (!lake.exists()) {
             throw new ConfigException("--lake-dir", lakeDirectory.toString(), "no lake there (no catalog.db); run ./tributary demo first");

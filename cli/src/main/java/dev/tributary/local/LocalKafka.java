@@ -32,7 +32,13 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     public static LocalKafka start() throws Exception {
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        return start(0);
+    }
+
+    /** Starts the broker with its client listener on {@code port} (0 for any free port). */
+    public static LocalKafka start(int port) throws Exception {
+        Ports.requireFree(port, "Kafka broker", "--kafka-port");
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
@@ -48,8 +54,12 @@ public final class LocalKafka implements AutoCloseable {
                 .setConfigProp("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES))
                 .setConfigProp("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES))
                 .setConfigProp("num.partitions", "2")
-                .setConfigProp("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))
-                .build();
+                .setConfigProp("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        if (port != 0) {
+            // The test kit only fills in the listeners when none are set.
+            builder.setConfigProp("listeners", "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0");
+        }
+        KafkaClusterTestKit cluster = builder.build();
         try {
             cluster.format();
             cluster.startup();

@@ -75,6 +75,11 @@ public final class LakeQuery implements AutoCloseable {
         try (CloseableIterator<Row> iterator = result.collect()) {
             iterator.forEachRemaining(rows::add);
         }
+        print(columns, rows, format, out);
+    }
+
+    /** Prints rows as {@code format} says (also for the rows of the local Trino). */
+    public static void print(List<String> columns, List<Row> rows, Format format, PrintStream out) throws Exception {
         switch (format) {
             case JSON -> printJson(columns, rows, out);
             case CSV -> printCsv(columns, rows, out);

@@ -46,7 +46,7 @@ class DeployFilesTest {
         while (services.hasNext()) {
             Map.Entry<String, JsonNode> service = services.next();
             String image = service.getValue().path("image").asText();
-            assertThat(image).as(service.getKey()).matches("[a-z0-9./-]+:[0-9][A-Za-z0-9.-]*");
+            assertThat(image).as(service.getKey()).matches("[a-z0-9./-]+:(?:[0-9][A-Za-z0-9.-]*|RELEASE\\.[0-9TZ-]+)");
             count++;
         }
         assertThat(count).isGreaterThanOrEqualTo(4);
@@ -59,5 +59,124 @@ class DeployFilesTest {
         assertThat(Files.exists(ROOT.resolve("deploy/flink").resolve(config.group(1)))).isTrue();
         assertThat(compose.at("/services/jobmanager/image").asText()).startsWith("flink:1.20.3");
         assertThat(compose.at("/services/kafka/image").asText()).endsWith(":3.9.1");
+    }
+
+    @Test
+    void dockerComposePinsEveryImageAndItsServicesNameWhatExists() throws Exception {
+        JsonNode compose = composeWithAnchorsResolved();
+        JsonNode services = compose.get("services");
+        assertThat(services.fieldNames()).toIterable().contains("kafka", "postgres", "minio", "create-bucket", "iceberg-rest", "trino",
+                "jobmanager", "taskmanager", "zookeeper", "druid-coordinator", "druid-broker", "druid-historical", "druid-middlemanager",
+                "druid-router", "submit-druid-supervisor");
+        java.util.Set<String> hostPorts = new java.util.HashSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> service = it.next();
+            String name = service.getKey();
+            String image = service.getValue().path("image").asText();
+            assertThat(image).as(name + ": a version tag, not latest").matches("[a-z0-9./-]+:(?:[0-9][A-Za-z0-9.-]*|RELEASE\\.[0-9TZ-]+)")
+                    .doesNotContainIgnoringCase(":latest");
+            JsonNode dependsOn = service.getValue().path("depends_on");
+            java.util.List<String> dependencies = new java.util.ArrayList<>();
+            if (dependsOn.isArray()) {
+                dependsOn.forEach(dependency -> dependencies.add(dependency.asText()));
+            } else {
+                dependsOn.fieldNames().forEachRemaining(dependencies::add);
+            }
+            for (String dependency : dependencies) {
+                assertThat(services.has(dependency)).as(name + " depends on " + dependency).isTrue();
+            }
+            for (JsonNode volume : service.getValue().path("volumes")) {
+                String source = volume.asText().split(":")[0];
+                if (source.startsWith("./")) {
+                    assertThat(ROOT.resolve(source.substring(2))).as(name + " mounts " + source).exists();
+                } else {
+                    assertThat(compose.path("volumes").has(source)).as(name + " mounts the named volume " + source).isTrue();
+                }
+            }
+            for (JsonNode port : service.getValue().path("ports")) {
+                String host = port.asText().split(":")[0];
+                assertThat(hostPorts.add(host)).as(name + " publishes host port " + host + " that another service publishes").isTrue();
+            }
+        }
+        assertThat(compose.at("/services/trino/image").asText()).isEqualTo("trinodb/trino:476");
+        assertThat(compose.at("/services/postgres/command").toString()).contains("wal_level=logical");
+        assertThat(compose.at("/services/iceberg-rest/environment/CATALOG_S3_ENDPOINT").asText()).isEqualTo("http://minio:9000");
+        assertThat(compose.at("/services/create-bucket/command").toString()).contains("mc mb");
+    }
+
+    @Test
+    void trinoInComposeReadsTheRestCatalogServiceAndEveryTrinoCatalogIsIceberg() throws Exception {
+        JsonNode compose = composeWithAnchorsResolved();
+        String catalogMount = null;
+        for (JsonNode volume : compose.at("/services/trino/volumes")) {
+            if (volume.asText().contains("/etc/trino/catalog/")) {
+                catalogMount = volume.asText().split(":")[0];
+            }
+        }
+        assertThat(catalogMount).as("trino mounts a catalog file of deploy/trino").startsWith("./deploy/trino/");
+        java.util.Properties mounted = properties(ROOT.resolve(catalogMount.substring(2)));
+        assertThat(mounted.getProperty("connector.name")).isEqualTo("iceberg");
+        assertThat(mounted.getProperty("iceberg.catalog.type")).isEqualTo("rest");
+        String restUri = mounted.getProperty("iceberg.rest-catalog.uri");
+        assertThat(restUri).isEqualTo("http://iceberg-rest:8181");
+        assertThat(compose.at("/services/iceberg-rest/ports").toString()).contains("8181:8181");
+        assertThat(compose.at("/services/trino/volumes").toString()).as("Trino sees the warehouse where the jobs write it")
+                .contains("warehouse:/var/lib/tributary");
+
+        java.util.Properties local = properties(ROOT.resolve("deploy/trino/local/lake.properties"));
+        assertThat(local.getProperty("iceberg.rest-catalog.uri")).isEqualTo("http://localhost:8181");
+        assertThat(local.getProperty("fs.native-local.enabled")).isEqualTo("true");
+        assertThat(local.getProperty("local.location")).isEqualTo("/");
+        assertThat(local.getProperty("iceberg.unique-table-location")).isEqualTo("false");
+        java.util.Properties emr = properties(ROOT.resolve("deploy/trino/glue/lake.properties"));
+        assertThat(emr.getProperty("connector.name")).isEqualTo("iceberg");
+        assertThat(emr.getProperty("iceberg.catalog.type")).isEqualTo("glue");
+        assertThat(emr.getProperty("iceberg.file-format")).isEqualTo("ORC");
+        assertThat(emr.getProperty("fs.native-s3.enabled")).isEqualTo("true");
+        assertThat(emr.getProperty("hive.metastore.glue.default-warehouse-dir")).startsWith("s3://");
+        JsonNode classification = new ObjectMapper().readTree(ROOT.resolve("deploy/trino/glue/configurations.json").toFile()).get(0);
+        assertThat(classification.path("Classification").asText()).isEqualTo("trino-connector-iceberg");
+        for (String key : emr.stringPropertyNames()) {
+            assertThat(classification.at("/Properties").path(key).asText()).as("configurations.json matches lake.properties: " + key)
+                    .isEqualTo(emr.getProperty(key));
+        }
+    }
+
+    @Test
+    void theDruidSupervisorComposePostsIsTheOneInDeployDruid() throws Exception {
+        JsonNode compose = composeWithAnchorsResolved();
+        JsonNode submit = compose.at("/services/submit-druid-supervisor");
+        String mount = null;
+        for (JsonNode volume : submit.path("volumes")) {
+            mount = volume.asText();
+        }
+        assertThat(mount).startsWith("./deploy/druid:");
+        String inContainer = mount.split(":")[1];
+        String command = submit.path("command").toString();
+        Matcher data = Pattern.compile("@" + Pattern.quote(inContainer) + "/([^\"\\s]+\\.json)").matcher(command);
+        assertThat(data.find()).as("posts a file of the mounted deploy/druid: " + command).isTrue();
+        Path spec = ROOT.resolve("deploy/druid").resolve(data.group(1));
+        assertThat(spec).exists();
+        assertThat(new ObjectMapper().readTree(spec.toFile()).path("type").asText()).isEqualTo("kafka");
+        assertThat(command).contains("http://druid-coordinator:8081/druid/indexer/v1/supervisor");
+        assertThat(compose.at("/services/druid-coordinator/environment/druid_extensions_loadList").asText())
+                .contains("druid-kafka-indexing-service").contains("postgresql-metadata-storage");
+        assertThat(compose.at("/services/druid-coordinator/environment/druid_zk_service_host").asText()).isEqualTo("zookeeper");
+    }
+
+    /** docker-compose.yml with its YAML anchors and aliases resolved (Jackson's YAML tree leaves aliases unresolved). */
+    private static JsonNode composeWithAnchorsResolved() throws java.io.IOException {
+        try (java.io.Reader reader = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
+            Object yaml = new org.yaml.snakeyaml.Yaml().load(reader);
+            return new ObjectMapper().valueToTree(yaml);
+        }
+    }
+
+    private static java.util.Properties properties(Path file) throws java.io.IOException {
+        java.util.Properties properties = new java.util.Properties();
+        try (java.io.Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        }
+        return properties;
     }
 }

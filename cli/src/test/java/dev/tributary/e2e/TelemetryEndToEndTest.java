@@ -243,6 +243,24 @@ class TelemetryEndToEndTest {
     }
 
     @Test
+    void everyAlertEventIsInTheLakesAlertTableOnce() throws Exception {
+        List<String> published = new java.util.ArrayList<>();
+        for (List<AlertTail.Received> events : List.of(opened, escalated, resolved)) {
+            events.forEach(received -> published.add(received.alert().getAlertId() + " " + received.alert().getStatus()));
+        }
+        List<String> inLake = new java.util.ArrayList<>();
+        try (dev.tributary.local.LakeInspector lake = new dev.tributary.local.LakeInspector(config.lake());
+             org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.data.Record> records = org.apache.iceberg.data.IcebergGenerics
+                     .read(lake.load(dev.tributary.alerts.AlertTable.identifier(config.lake(), config.notifications()))).build()) {
+            for (org.apache.iceberg.data.Record record : records) {
+                inLake.add(record.getField("alert_id") + " " + record.getField("status"));
+            }
+        }
+        assertThat(published).isNotEmpty();
+        assertThat(inLake).containsExactlyInAnyOrderElementsOf(published);
+    }
+
+    @Test
     void theLakeIsOrcAndAnswersSqlThroughTheCatalog() throws Exception {
         try (Stream<Path> files = Files.walk(stack.lake().warehouse())) {
             List<Path> dataFiles = files.filter(path -> path.toString().contains("/data/")).filter(Files::isRegularFile)

@@ -25,9 +25,25 @@ public final class AvroJsonWriter {
     private AvroJsonWriter() {}
 
     public static byte[] toJsonBytes(IndexedRecord record) {
+        return toJsonBytes(record, java.util.Set.of());
+    }
+
+    /** The record as JSON without the top-level fields named in {@code omitted}. */
+    public static byte[] toJsonBytes(IndexedRecord record, java.util.Set<String> omitted) {
         try (ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
                 JsonGenerator generator = FACTORY.createGenerator(buffer, JsonEncoding.UTF8)) {
-            write(record, record.getSchema(), generator);
+            if (omitted.isEmpty()) {
+                write(record, record.getSchema(), generator);
+            } else {
+                generator.writeStartObject();
+                for (Schema.Field field : record.getSchema().getFields()) {
+                    if (!omitted.contains(field.name())) {
+                        generator.writeFieldName(field.name());
+                        write(record.get(field.pos()), field.schema(), generator);
+                    }
+                }
+                generator.writeEndObject();
+            }
             generator.flush();
             return buffer.toByteArray();
         } catch (IOException e) {

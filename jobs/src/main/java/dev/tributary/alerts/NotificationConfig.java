@@ -19,6 +19,7 @@ import java.util.Set;
  * @param snsTopicArn an SNS topic that receives each alert as a structured CloudEvent, or null
  * @param snsEndpoint an endpoint override for SNS (a VPC endpoint, a test server), or null
  * @param deadLetterTopic where an alert goes when a destination still fails after every attempt
+ * @param lakeTable the Iceberg table (in the lake's namespace) every alert event is appended to
  */
 public record NotificationConfig(
         Routing routing,
@@ -31,11 +32,12 @@ public record NotificationConfig(
         int maxAttempts,
         Duration initialBackoff,
         Duration maxBackoff,
-        String deadLetterTopic) implements java.io.Serializable {
+        String deadLetterTopic,
+        String lakeTable) implements java.io.Serializable {
 
     public static final Set<String> KEYS = Set.of("alerts.routing", "alerts.dataschema", "alerts.webhook.url", "alerts.webhook.timeout",
             "alerts.sns.topic-arn", "alerts.sns.region", "alerts.sns.endpoint", "alerts.delivery.max-attempts",
-            "alerts.delivery.initial-backoff", "alerts.delivery.max-backoff", "topic.alerts-dlq");
+            "alerts.delivery.initial-backoff", "alerts.delivery.max-backoff", "topic.alerts-dlq", "lake.alerts-table");
 
     /** How alerts are spread over topics: all on one, or one topic per alert type or per severity. */
     public enum Routing { SINGLE, TYPE, SEVERITY }
@@ -48,6 +50,7 @@ public record NotificationConfig(
         requireNonNull(initialBackoff, "initialBackoff is null");
         requireNonNull(maxBackoff, "maxBackoff is null");
         requireNonNull(deadLetterTopic, "deadLetterTopic is null");
+        requireNonNull(lakeTable, "lakeTable is null");
     }
 
     public static NotificationConfig from(ConfigValues reader, String alertsTopic) {
@@ -73,7 +76,8 @@ public record NotificationConfig(
                 reader.positiveInt("alerts.delivery.max-attempts", 5),
                 initial,
                 max,
-                reader.string("topic.alerts-dlq", alertsTopic + ".dlq"));
+                reader.string("topic.alerts-dlq", alertsTopic + ".dlq"),
+                reader.string("lake.alerts-table", "alerts"));
     }
 
     static URI uri(ConfigValues reader, String key, String defaultValue, boolean absolute) {

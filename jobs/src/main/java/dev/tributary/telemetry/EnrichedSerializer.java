@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class EnrichedSerializer implements KafkaRecordSerializationSchema<EnrichedTelemetry> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Set<String> EXTENSIONS = java.util.Set.of("extensions");
 
     private final String topic;
 
@@ -37,13 +38,12 @@ public final class EnrichedSerializer implements KafkaRecordSerializationSchema<
     }
 
     static byte[] json(EnrichedTelemetry reading) {
-        byte[] json = AvroJsonWriter.toJsonBytes(reading);
+        byte[] json = AvroJsonWriter.toJsonBytes(reading, EXTENSIONS);
         if (reading.getExtensions() == null) {
             return json;
         }
         try {
             ObjectNode object = (ObjectNode) JSON.readTree(json);
-            object.remove("extensions");
             merge(object, JSON.readTree(reading.getExtensions()));
             return JSON.writeValueAsBytes(object);
         } catch (IOException e) {

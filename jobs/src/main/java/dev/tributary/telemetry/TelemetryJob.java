@@ -3,6 +3,7 @@ package dev.tributary.telemetry;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.alerts.AlertSerializer;
+import dev.tributary.alerts.AlertTable;
 import dev.tributary.alerts.NotificationFunction;
 import dev.tributary.anomaly.AnomalyConfig;
 import dev.tributary.anomaly.AnomalyDetectionFunction;
@@ -113,7 +114,8 @@ public final class TelemetryJob {
     }
 
     /**
-     * Alerts to their Kafka topics (binary-mode CloudEvents, routed by {@code alerts.routing}),
+     * Alerts to their Kafka topics (binary-mode CloudEvents, routed by {@code alerts.routing}), to
+     * the lake's alert table,
      * and, when configured, to the webhook and SNS with retries; what still fails goes to the
      * alert dead-letter topic.
      */
@@ -121,6 +123,7 @@ public final class TelemetryJob {
         alerts.sinkTo(kafka.sink(new AlertSerializer(config.alertsTopic(), config.pipelineName(), config.notifications()), DeliveryGuarantee.AT_LEAST_ONCE, "alerts"))
                 .uid("sink-alerts")
                 .name("alerts topic");
+        AlertTable.append(alerts, config.lake(), config.notifications());
         if (config.notifications().notifiesOutsideKafka()) {
             alerts.process(new NotificationFunction(config.notifications(), config.pipelineName()), TypeInformation.of(DeadLetter.class))
                     .uid("notify")

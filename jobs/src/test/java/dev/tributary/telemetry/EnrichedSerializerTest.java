@@ -28,6 +28,9 @@ class EnrichedSerializerTest {
         assertThat(json.get("overflow").asText()).isEqualTo("{\"battery.temperature_c\":\"21.5C\"}");
 
         reading.setExtensions(null);
-        assertThat(JSON.readTree(EnrichedSerializer.json(reading)).at("/engine/turbo").isMissingNode()).isTrue();
+        JsonNode plain = JSON.readTree(EnrichedSerializer.json(reading));
+        assertThat(plain.at("/engine/turbo").isMissingNode()).isTrue();
+        assertThat(plain.has("extensions")).isFalse();
+        assertThat(plain.get("event_id").asText()).isEqualTo(reading.getEventId());
     }
 }

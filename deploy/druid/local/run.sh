@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Druid 33 without Docker, from Maven Central jars: ZooKeeper, a coordinator-overlord (Derby metadata),
+# an indexer (runs the Kafka indexing tasks) and a broker, on Java 17, in deploy/druid/local/target.
+#   deploy/druid/local/run.sh start [bootstrap-servers]   copies the jars (first time), starts the
+#                                                          processes, posts the supervisor spec with
+#                                                          bootstrap.servers replaced (default localhost:9092)
+#   deploy/druid/local/run.sh stop                         stops the processes it started
+# Query: curl -XPOST -H 'Content-Type: application/json' localhost:18282/druid/v2/sql \
+#          -d '{"query":"SELECT SUM(readings) FROM fleet_telemetry"}'
+# No web console (Druid does not publish it to Maven Central) and no historical: segments are
+# published to var/segments when a task ends but not served again after that.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+work="$here/target/druid-local"
+mkdir -p "$work"
+cd "$work"
+opens="--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+ --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+ --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
+ --add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED -Duser.timezone=UTC -Dfile.encoding=UTF-8"
+
+case "${1:-}" in
+  start)
+    bootstrap="${2:-localhost:9092}"
+    if [ ! -d lib ]; then
+      mvn -B -q -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$work/lib"
+    fi
+    mkdir -p var/zookeeper
+    nohup java -Xmx256m -cp 'lib/*' org.apache.zookeeper.server.quorum.QuorumPeerMain "$here/conf/zookeeper.cfg" > zookeeper.log 2>&1 &
+    echo $! > zookeeper.pid
+    sleep 3
+    for service in coordinator indexer broker; do
+      # shellcheck disable=SC2086
+      nohup java -Xmx768m -XX:MaxDirectMemorySize=512m $opens -cp "$here/conf/_common:$here/conf/$service:lib/*" \
+          org.apache.druid.cli.Main server "$service" > "$service.log" 2>&1 &
+      echo $! > "$service.pid"
+    done
+    until curl -sf http://localhost:18281/status/health > /dev/null; do sleep 2; done
+    sed "s#\"bootstrap.servers\": \"[^\"]*\"#\"bootstrap.servers\": \"$bootstrap\"#" "$here/../fleet-telemetry-supervisor.json" > supervisor.json
+    until curl -sf -X POST -H 'Content-Type: application/json' --data @supervisor.json \
+        http://localhost:18281/druid/indexer/v1/supervisor; do sleep 3; done
+    echo
+    echo "supervisor status: curl -s localhost:18281/druid/indexer/v1/supervisor/fleet_telemetry/status"
+    ;;
+  stop)
+    # Druid first, ZooKeeper last: a Druid process that loses ZooKeeper hangs in its shutdown.
+    for service in broker indexer coordinator zookeeper; do
+      if [ -f "$service.pid" ]; then
+        pid="$(cat "$service.pid")"
+        kill "$pid" 2> /dev/null || true
+        for _ in $(seq 30); do kill -0 "$pid" 2> /dev/null || break; sleep 1; done
+        kill -9 "$pid" 2> /dev/null || true
+        rm -f "$service.pid"
+      fi
+    done
+    ;;
+  *)
+    echo "usage: $0 start [bootstrap-servers] | stop" >&2
+    exit 2
+    ;;
+esac
