@@ -3,11 +3,13 @@ package dev.tributary.cli;
 import dev.tributary.local.ChildProcesses;
 import dev.tributary.local.LocalRestCatalog;
 import dev.tributary.local.RunningStack;
+import dev.tributary.local.TrinoInstallation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,8 +18,17 @@ import picocli.CommandLine.Spec;
         description = "The long-running local stack: Kafka broker, Iceberg REST catalog and Trino, each its own process.",
         subcommands = {LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Status.class})
 final class LocalCommand {
+    /** What down and status are told: which lake's stack, and where to print. */
+    static final class StackLocation {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        @Option(names = "--lake-dir", defaultValue = "tributary-lake", description = "The lake directory (default: ${DEFAULT-VALUE}).")
+        Path lakeDirectory;
+    }
+
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = {"Starts the Iceberg REST catalog (SQLite in <lake-dir>/rest-catalog.db), Trino " + "476"
+            description = {"Starts the Iceberg REST catalog (SQLite in <lake-dir>/rest-catalog.db), Trino " + TrinoInstallation.VERSION
                     + " (downloaded once from Maven Central, on Java 24+: TRINO_JAVA_HOME) and a Kafka broker, in the background,",
                     "and returns once all three answer. Jobs with catalog.type=rest and catalog.uri=<the catalog> write where Trino reads;",
                     "./tributary query uses Trino while they run. ./tributary local down stops them."})
@@ -61,17 +72,14 @@ final class LocalCommand {
 
     @Command(name = "down", mixinStandardHelpOptions = true, description = "Stops the processes ./tributary local up started for this lake.")
     static final class Down implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--lake-dir", defaultValue = "tributary-lake", description = "The lake directory (default: ${DEFAULT-VALUE}).")
-        Path lakeDirectory;
+        @Mixin
+        StackLocation location;
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            if (!RunningStack.down(lakeDirectory, out)) {
-                out.println("No local stack is recorded for " + lakeDirectory.toAbsolutePath().normalize() + " (nothing to stop).");
+            PrintWriter out = location.spec.commandLine().getOut();
+            if (!RunningStack.down(location.lakeDirectory, out)) {
+                out.println("No local stack is recorded for " + location.lakeDirectory.toAbsolutePath().normalize() + " (nothing to stop).");
                 return 0;
             }
             out.println("Local stack down.");
@@ -82,18 +90,15 @@ final class LocalCommand {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Shows whether each process of the local stack runs and answers; exit code 0 when all do, 1 otherwise.")
     static final class Status implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--lake-dir", defaultValue = "tributary-lake", description = "The lake directory (default: ${DEFAULT-VALUE}).")
-        Path lakeDirectory;
+        @Mixin
+        StackLocation location;
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            Optional<RunningStack> stack = RunningStack.read(lakeDirectory);
+            PrintWriter out = location.spec.commandLine().getOut();
+            Optional<RunningStack> stack = RunningStack.read(location.lakeDirectory);
             if (stack.isEmpty()) {
-                out.println("The local stack of " + lakeDirectory.toAbsolutePath().normalize() + " is not up (./tributary local up starts it).");
+                out.println("The local stack of " + location.lakeDirectory.toAbsolutePath().normalize() + " is not up (./tributary local up starts it).");
                 return 1;
             }
             return printStatus(stack.get(), out) ? 0 : 1;

@@ -1,7 +1,5 @@
 package dev.tributary.alerts;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.tributary.config.LakeConfig;
 import dev.tributary.lake.AvroRowConverter;
 import dev.tributary.lake.Catalogs;
@@ -9,7 +7,6 @@ import dev.tributary.lake.IcebergSchemas;
 import dev.tributary.lake.LakeTables;
 import dev.tributary.schemas.alerts.Alert;
 import java.util.Map;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.PartitionSpec;
@@ -17,10 +14,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.flink.FlinkSchemaUtil;
-import org.apache.iceberg.flink.TableLoader;
-import org.apache.iceberg.flink.sink.FlinkSink;
-import org.apache.iceberg.flink.util.FlinkCompatibilityUtil;
 
 /**
  * The lake's alert history: every alert event (opened, escalated, resolved) as a row of
@@ -57,30 +50,9 @@ public final class AlertTable {
         }
         Schema schema = schema();
         DataStream<RowData> rows = alerts
-                .map(new Rows(schema), FlinkCompatibilityUtil.toTypeInfo(FlinkSchemaUtil.convert(schema)))
+                .map(new AvroRowConverter.Rows<Alert>(schema, Alert.getClassSchema()), LakeTables.rowType(schema))
                 .uid("alerts-lake-rows")
                 .name("alerts to lake rows");
-        FlinkSink.forRowData(rows)
-                .tableLoader(TableLoader.fromCatalog(Catalogs.loader(lake), identifier(lake, notifications)))
-                .uidPrefix("lake-alerts")
-                .append();
-    }
-
-    /** Alerts as rows of the table's schema. */
-    static final class Rows implements MapFunction<Alert, RowData> {
-        private final Schema schema;
-        private transient AvroRowConverter converter;
-
-        Rows(Schema schema) {
-            this.schema = requireNonNull(schema, "schema is null");
-        }
-
-        @Override
-        public RowData map(Alert alert) {
-            if (converter == null) {
-                converter = new AvroRowConverter(schema.asStruct(), Alert.getClassSchema());
-            }
-            return converter.convert(alert, null);
-        }
+        LakeTables.appendWithFlinkSink(rows, lake, identifier(lake, notifications), "lake-alerts", 0);
     }
 }

@@ -1,5 +1,7 @@
 package dev.tributary.lake;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -12,16 +14,18 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.GenericMapData;
 import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
 /**
- * Converts Avro records to Flink's {@link org.apache.flink.table.data.RowData} in the layout of an
+ * Converts Avro records to Flink's {@link RowData} in the layout of an
  * Iceberg struct (a table's schema, or a struct inside it), matching fields by name: a column takes
  * its value from the record where its Avro schema has the field, else from a JSON extension tree
  * (fields accepted by schema drift), else it is null. How each struct's columns map to the Avro
@@ -160,6 +164,26 @@ public final class AvroRowConverter {
                 }
             default:
                 return null;
+        }
+    }
+
+    /** Records of one Avro type as rows of one Iceberg schema, as a Flink map function (the converter is built on first use). */
+    public static final class Rows<T extends IndexedRecord> implements MapFunction<T, RowData> {
+        private final org.apache.iceberg.Schema schema;
+        private final Schema avro;
+        private transient AvroRowConverter converter;
+
+        public Rows(org.apache.iceberg.Schema schema, Schema avro) {
+            this.schema = requireNonNull(schema, "schema is null");
+            this.avro = requireNonNull(avro, "avro is null");
+        }
+
+        @Override
+        public RowData map(T record) {
+            if (converter == null) {
+                converter = new AvroRowConverter(schema.asStruct(), avro);
+            }
+            return converter.convert(record, null);
         }
     }
 }

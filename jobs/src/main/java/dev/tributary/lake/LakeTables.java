@@ -4,6 +4,9 @@ import dev.tributary.config.LakeConfig;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -13,6 +16,10 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
+import org.apache.iceberg.flink.TableLoader;
+import org.apache.iceberg.flink.sink.FlinkSink;
+import org.apache.iceberg.flink.util.FlinkCompatibilityUtil;
 
 /** Creating the lake's tables one way: format v2, the configured file format, ORC with zstd. */
 public final class LakeTables {
@@ -57,5 +64,26 @@ public final class LakeTables {
         } catch (AlreadyExistsException e) {
             return catalog.loadTable(identifier);
         }
+    }
+
+    /** The Flink type of rows of {@code schema}. */
+    public static TypeInformation<RowData> rowType(Schema schema) {
+        return FlinkCompatibilityUtil.toTypeInfo(FlinkSchemaUtil.convert(schema));
+    }
+
+    /**
+     * Appends {@code rows} to an existing table with Iceberg's {@code FlinkSink} (v1): the table's
+     * schema when the job starts, committed as appends on checkpoints (and at end of input), by
+     * {@code writeParallelism} writers (0: the job's parallelism).
+     */
+    public static void appendWithFlinkSink(DataStream<RowData> rows,
+                                           LakeConfig lake, TableIdentifier table, String uidPrefix, int writeParallelism) {
+        FlinkSink.Builder sink = FlinkSink.forRowData(rows)
+                .tableLoader(TableLoader.fromCatalog(Catalogs.loader(lake), table))
+                .uidPrefix(uidPrefix);
+        if (writeParallelism > 0) {
+            sink.writeParallelism(writeParallelism);
+        }
+        sink.append();
     }
 }

@@ -45,24 +45,6 @@ public final class TelemetryRows {
         return requireNonNull(children.get(path), "no child table for " + path).rows(reading, extensions);
     }
 
-    /** Readings as main-table rows of one schema, for Iceberg's {@code FlinkSink}. */
-    public static final class MainRows implements org.apache.flink.api.common.functions.MapFunction<EnrichedTelemetry, RowData> {
-        private final org.apache.iceberg.Schema schema;
-        private transient TelemetryRows rows;
-
-        public MainRows(org.apache.iceberg.Schema schema) {
-            this.schema = requireNonNull(schema, "schema is null");
-        }
-
-        @Override
-        public RowData map(EnrichedTelemetry reading) {
-            if (rows == null) {
-                rows = new TelemetryRows(schema, Map.of());
-            }
-            return rows.mainRow(reading, null);
-        }
-    }
-
     /** The rows of one child table: the reading's keys, the element's ordinal, the element's columns. */
     private static final class ChildPlan {
         private final String[] steps;

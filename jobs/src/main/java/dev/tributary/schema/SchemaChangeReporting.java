@@ -5,14 +5,13 @@ import dev.tributary.deadletter.DeadLetter;
 import dev.tributary.deadletter.DeadLetterSerializer;
 import dev.tributary.jobs.KafkaEndpoints;
 import dev.tributary.lake.Catalogs;
+import dev.tributary.lake.LakeTables;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.flink.TableLoader;
-import org.apache.iceberg.flink.sink.FlinkSink;
 
 /**
  * The schema-change branch of both jobs, in one place:
@@ -54,11 +53,7 @@ public final class SchemaChangeReporting {
                 .map(event -> SchemaChangeTable.row(event, pipeline, stage, System.currentTimeMillis()), SchemaChangeTable.rowType())
                 .uid(uidPrefix + "-rows")
                 .name(stage + ": schema changes to lake rows");
-        FlinkSink.forRowData(rows)
-                .tableLoader(TableLoader.fromCatalog(Catalogs.loader(config.lake()), SchemaChangeTable.identifier(config.lake(), settings)))
-                .writeParallelism(1)
-                .uidPrefix(uidPrefix + "-lake")
-                .append();
+        LakeTables.appendWithFlinkSink(rows, config.lake(), SchemaChangeTable.identifier(config.lake(), settings), uidPrefix + "-lake", 1);
 
         if (settings.sns() != null) {
             reported.process(new SchemaChangeNotification(settings.sns(), config.notifications(), pipeline, stage), TypeInformation.of(DeadLetter.class))

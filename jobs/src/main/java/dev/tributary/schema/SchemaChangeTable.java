@@ -14,8 +14,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.flink.FlinkSchemaUtil;
-import org.apache.iceberg.flink.util.FlinkCompatibilityUtil;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -64,7 +62,7 @@ public final class SchemaChangeTable {
 
     /** The Flink type of the table's rows. */
     public static TypeInformation<RowData> rowType() {
-        return FlinkCompatibilityUtil.toTypeInfo(FlinkSchemaUtil.convert(SCHEMA));
+        return LakeTables.rowType(SCHEMA);
     }
 
     /** The row of one reported change. */

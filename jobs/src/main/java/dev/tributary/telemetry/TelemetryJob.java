@@ -21,10 +21,11 @@ import dev.tributary.config.PipelineConfig;
 import dev.tributary.deadletter.DeadLetter;
 import dev.tributary.deadletter.DeadLetterSerializer;
 import dev.tributary.jobs.KafkaEndpoints;
+import dev.tributary.lake.AvroRowConverter;
 import dev.tributary.lake.Catalogs;
+import dev.tributary.lake.LakeTables;
 import dev.tributary.lake.TelemetryLakeLayout;
 import dev.tributary.lake.TelemetryRecordGenerator;
-import dev.tributary.lake.TelemetryRows;
 import dev.tributary.schema.SchemaChangeEvent;
 import dev.tributary.schema.SchemaChangeReporting;
 import dev.tributary.schemas.alerts.Alert;
@@ -48,11 +49,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.OutputTag;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.flink.FlinkSchemaUtil;
-import org.apache.iceberg.flink.TableLoader;
-import org.apache.iceberg.flink.sink.FlinkSink;
 import org.apache.iceberg.flink.sink.dynamic.TailCommittingDynamicIcebergSink;
-import org.apache.iceberg.flink.util.FlinkCompatibilityUtil;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -167,13 +164,10 @@ public final class TelemetryJob {
             Catalogs.closeQuietly(catalog);
         }
         DataStream<RowData> rows = enriched
-                .map(new TelemetryRows.MainRows(schema), FlinkCompatibilityUtil.toTypeInfo(FlinkSchemaUtil.convert(schema)))
+                .map(new AvroRowConverter.Rows<>(schema, EnrichedTelemetry.getClassSchema()), LakeTables.rowType(schema))
                 .uid("lake-rows")
                 .name("to lake rows");
-        FlinkSink.forRowData(rows)
-                .tableLoader(TableLoader.fromCatalog(Catalogs.loader(config.lake()), layout().mainTable()))
-                .uidPrefix("lake-telemetry")
-                .append();
+        LakeTables.appendWithFlinkSink(rows, config.lake(), layout().mainTable(), "lake-telemetry", 0);
     }
 
     /** How readings land in the lake (tables, nested columns, pivoted arrays). */
