@@ -51,7 +51,8 @@ public record PipelineConfig(
         NotificationConfig notifications,
         MirrorConfig mirror,
         AnomalyConfig anomaly,
-        SchemaChangeConfig schemaChanges) implements java.io.Serializable {
+        SchemaChangeConfig schemaChanges,
+        KinesisConfig kinesis) implements java.io.Serializable {
 
     public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
     /** The rule {@code rules.headlights.min-duration} sets the duration of. */
@@ -71,6 +72,10 @@ public record PipelineConfig(
         requireNonNull(rules, "rules is null");
         requireNonNull(notifications, "notifications is null");
         requireNonNull(drift, "drift is null");
+        requireNonNull(kinesis, "kinesis is null");
+        if (kinesis.source() == KinesisConfig.Source.KINESIS && bounded) {
+            throw new ConfigException("source.bounded", "true", "a Kinesis stream has no end to stop at (telemetry.source=kinesis); bounded runs read Kafka");
+        }
         if (lake.writer() == LakeConfig.Writer.FLINK_SINK) {
             if (drift.enabled() && drift.onFieldAdded() == DriftConfig.OnFieldAdded.EVOLVE) {
                 throw new ConfigException("lake.writer", "flink-sink", "the FlinkSink writes the schema the table has when the job starts, so added "
@@ -91,7 +96,8 @@ public record PipelineConfig(
             "checkpoint.interval", "watermark.out-of-orderness", "watermark.idleness", "enrichment.max-wait",
             "telemetry.max-event-bytes", "rules.file", "rules.headlights.min-duration",
             "mirror.tables", "mirror.namespace", "mirror.table-naming", "mirror.on-incompatible-change", "topic.mirror-dlq",
-            "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention");
+            "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention",
+            "mirror.cdc-metadata");
 
     public static PipelineConfig fromFile(Path file, Map<String, String> overrides) throws IOException {
         return from(ConfigValues.load(file, overrides));
@@ -104,7 +110,8 @@ public record PipelineConfig(
         known.addAll(NotificationConfig.KEYS);
         known.addAll(SchemaChangeConfig.KEYS);
         known.addAll(DriftConfig.KEYS);
-        reader.requireKnown(known, KAFKA_PROPERTY_PREFIX);
+        known.addAll(KinesisConfig.KEYS);
+        reader.requireKnown(known, KAFKA_PROPERTY_PREFIX, KinesisConfig.PROPERTY_PREFIX);
         String pipeline = reader.string("pipeline.name", "fleet");
         if (!pipeline.matches("[a-z0-9][a-z0-9-]*")) {
             throw new ConfigException("pipeline.name", pipeline, "expected lower-case letters, digits and dashes");
@@ -163,9 +170,11 @@ public record PipelineConfig(
                         reader.string("topic.schema-changes", prefix + ".schema-changes"),
                         reader.duration("maintenance.interval", "5m"),
                         reader.positiveInt("maintenance.min-files", 16),
-                        reader.positiveDuration("maintenance.snapshot-retention", "1h")),
+                        reader.positiveDuration("maintenance.snapshot-retention", "1h"),
+                        reader.bool("mirror.cdc-metadata", true)),
                 AnomalyConfig.from(reader),
-                SchemaChangeConfig.from(reader, reader.string("topic.schema-changes", prefix + ".schema-changes")));
+                SchemaChangeConfig.from(reader, reader.string("topic.schema-changes", prefix + ".schema-changes")),
+                KinesisConfig.from(reader));
     }
 
     /** Every topic alerts may go to under the routing: one, one per severity, or one per rule and the statistical detector. */
@@ -194,6 +203,11 @@ public record PipelineConfig(
                 .append(isSecret(key) ? "******" : value).append('\n'));
         out.append("topics = ").append(String.join(", ", telemetryTopic, enrichedTopic, alertsTopic, deadLetterTopic)).append('\n');
         out.append("topic.cdc-pattern = ").append(cdcTopicPattern.pattern()).append('\n');
+        if (kinesis.source() == KinesisConfig.Source.KINESIS) {
+            out.append("telemetry.source = kinesis ").append(kinesis.streamArn()).append(kinesis.endpoint() == null ? "" : " at " + kinesis.endpoint()).append('\n');
+        }
+        kinesis.properties().forEach((key, value) -> out.append(KinesisConfig.PROPERTY_PREFIX).append(key).append(" = ")
+                .append(isSecret(key) ? "******" : value).append('\n'));
         out.append("lake = ").append(lake.catalogType().name().toLowerCase(Locale.ROOT)).append(' ')
                 .append(lake.warehouse()).append(' ').append(lake.namespace()).append('.').append(lake.telemetryTable()).append('\n');
         out.append("job.parallelism = ").append(parallelism).append(", checkpoint.interval = ").append(Durations.format(checkpointInterval)).append('\n');

@@ -90,6 +90,30 @@ class PipelineConfigTest {
     }
 
     @Test
+    void kinesisIsChosenByConfigurationAndChecked() {
+        String arn = "arn:aws:kinesis:eu-west-1:123456789012:stream/fleet-telemetry";
+        Map<String, String> values = minimal();
+        values.put("telemetry.source", "kinesis");
+        values.put("kinesis.stream-arn", arn);
+        values.put("kinesis.property.aws.credentials.provider.basic.secretkey", "do-not-print");
+        PipelineConfig config = PipelineConfig.from(values);
+        assertThat(config.kinesis().source()).isEqualTo(KinesisConfig.Source.KINESIS);
+        assertThat(config.kinesis().region()).isEqualTo("eu-west-1");
+        assertThat(config.kinesis().clientProperties()).containsEntry("aws.region", "eu-west-1").doesNotContainKey("aws.endpoint");
+        assertThat(KinesisConfig.streamName(arn)).isEqualTo("fleet-telemetry");
+        assertThat(config.describe()).contains("telemetry.source = kinesis " + arn).doesNotContain("do-not-print");
+        assertThat(PipelineConfig.from(minimal()).kinesis().source()).isEqualTo(KinesisConfig.Source.KAFKA);
+
+        assertThatThrownBy(() -> PipelineConfig.from(with("telemetry.source", "kinesis")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'kinesis.stream-arn'");
+        assertThatThrownBy(() -> PipelineConfig.from(with("kinesis.stream-arn", "fleet-telemetry")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'kinesis.stream-arn'").hasMessageContaining("'fleet-telemetry'");
+        values.put("source.bounded", "true");
+        assertThatThrownBy(() -> PipelineConfig.from(values))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'source.bounded'").hasMessageContaining("Kinesis");
+    }
+
+    @Test
     void badDurationNamesKeyAndValue() {
         assertThatThrownBy(() -> PipelineConfig.from(with("checkpoint.interval", "abc")))
                 .isInstanceOf(ConfigException.class)
