@@ -41,10 +41,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class EmrCommand {
     private static final List<String> JOBS = List.of("telemetry", "lake-mirror");
 
-    /** Where AWS is: the region, an endpoint replacing the services' own, the credentials of the default chain. */
-    static final class AwsOptions {
+    /** Which cluster, and where AWS is: the region, an endpoint replacing the services' own, the default credential chain. */
+    static final class ClusterOptions {
         @Spec(Spec.Target.MIXEE)
         CommandSpec spec;
+
+        @Option(names = "--cluster-id", required = true, description = "The cluster (j-...), the stack's ClusterId output.")
+        String clusterId;
 
         @Option(names = "--region", description = "The cluster's region (default: AWS_REGION or the AWS profile's).")
         String region;
@@ -64,10 +67,7 @@ final class EmrCommand {
                     "from S3 on the cluster. Prints the step id; ./tributary emr status follows it."})
     static final class Submit implements Callable<Integer> {
         @Mixin
-        AwsOptions aws;
-
-        @Option(names = "--cluster-id", required = true, description = "The cluster (j-...), the stack's ClusterId output.")
-        String clusterId;
+        ClusterOptions aws;
 
         @Option(names = "--job", required = true, description = "telemetry or lake-mirror.")
         String job;
@@ -120,10 +120,10 @@ final class EmrCommand {
                 out.printf("Jar %s: %s (%.1f MB, sha256 %s)%n", upload.location(),
                         upload.uploaded() ? "uploaded" : "already there with the same size and SHA-256, not uploaded",
                         upload.bytes() / 1e6, upload.sha256().substring(0, 12));
-                String stepId = emr.addJobFlowSteps(AddJobFlowStepsRequest.builder().jobFlowId(clusterId).steps(step.stepConfig()).build())
+                String stepId = emr.addJobFlowSteps(AddJobFlowStepsRequest.builder().jobFlowId(aws.clusterId).steps(step.stepConfig()).build())
                         .stepIds().get(0);
-                out.println("Step " + stepId + " (" + step.name() + ") added to cluster " + clusterId
-                        + "; YARN application " + step.applicationName() + ". ./tributary emr status --cluster-id " + clusterId + " shows it.");
+                out.println("Step " + stepId + " (" + step.name() + ") added to cluster " + aws.clusterId
+                        + "; YARN application " + step.applicationName() + ". ./tributary emr status --cluster-id " + aws.clusterId + " shows it.");
                 out.println(stepId);
                 return 0;
             } catch (SdkException e) {
@@ -155,10 +155,7 @@ final class EmrCommand {
                     "Exit code 0, or 1 when the ResourceManager cannot be reached."})
     static final class Status implements Callable<Integer> {
         @Mixin
-        AwsOptions aws;
-
-        @Option(names = "--cluster-id", required = true, description = "The cluster (j-...).")
-        String clusterId;
+        ClusterOptions aws;
 
         @Option(names = "--steps", defaultValue = "10", description = "How many of the latest steps to list (default: ${DEFAULT-VALUE}).")
         int stepCount;
@@ -177,9 +174,9 @@ final class EmrCommand {
             URI yarn;
             try (EmrClient emr = aws.access().emr()) {
                 ClusterStatus status = new ClusterStatus(emr);
-                Cluster cluster = status.cluster(clusterId);
+                Cluster cluster = status.cluster(aws.clusterId);
                 out.println(ClusterStatus.describe(cluster));
-                List<StepSummary> steps = status.steps(clusterId, stepCount);
+                List<StepSummary> steps = status.steps(aws.clusterId, stepCount);
                 out.println();
                 out.println("Steps, newest first:");
                 out.print(ClusterStatus.stepsTable(steps));
