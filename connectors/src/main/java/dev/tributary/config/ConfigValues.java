@@ -30,10 +30,15 @@ public final class ConfigValues {
 
     /** The keys of a properties file, with {@code overrides} on top. */
     public static Map<String, String> load(Path file, Map<String, String> overrides) throws IOException {
-        Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file)) {
-            properties.load(reader);
+            return load(reader, overrides);
         }
+    }
+
+    /** The keys of properties text (a file's content, an object read from S3), with {@code overrides} on top. */
+    public static Map<String, String> load(Reader reader, Map<String, String> overrides) throws IOException {
+        Properties properties = new Properties();
+        properties.load(reader);
         Map<String, String> values = new LinkedHashMap<>();
         properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
         values.putAll(overrides);

@@ -214,7 +214,8 @@ public record PipelineConfig(
         return out.toString();
     }
 
-    static boolean isSecret(String key) {
+    /** Whether a key's value is a secret (masked in logs, refused where it would be shown). */
+    public static boolean isSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
         return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token");
     }
