@@ -39,8 +39,12 @@ public final class Topics {
     }
 
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, IsolationLevel isolation) {
+        return readAll(bootstrapServers, Map.of(), topic, isolation);
+    }
+
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, Map<String, String> clientProperties, String topic, IsolationLevel isolation) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        readAll(bootstrapServers, topic, isolation, records::add);
+        readAll(bootstrapServers, clientProperties, topic, isolation, records::add);
         return records;
     }
 
