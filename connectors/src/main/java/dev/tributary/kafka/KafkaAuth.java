@@ -259,6 +259,16 @@ public record KafkaAuth(
         return Collections.unmodifiableMap(properties);
     }
 
+    /**
+     * The properties of every Kafka client: these of the authentication, then the user's
+     * {@code kafka.property.*} (which {@link #from} made sure set none of the same keys).
+     */
+    public Map<String, String> clientProperties(Map<String, String> userProperties) {
+        Map<String, String> properties = new LinkedHashMap<>(clientProperties());
+        properties.putAll(userProperties);
+        return properties;
+    }
+
     /** A JAAS option value: quoted, with quotes and backslashes escaped (Kafka's JAAS parser reads Java-style escapes). */
     private static String quoted(String value) {
         return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';

@@ -185,9 +185,7 @@ public record PipelineConfig(
      * {@code kafka.truststore.*}), then the user's {@code kafka.property.*} (which may not set the same keys).
      */
     public Map<String, String> kafkaClientProperties() {
-        Map<String, String> properties = new LinkedHashMap<>(kafkaAuth.clientProperties());
-        properties.putAll(kafkaProperties);
-        return properties;
+        return kafkaAuth.clientProperties(kafkaProperties);
     }
 
     /** Every topic alerts may go to under the routing: one, one per severity, or one per rule and the statistical detector. */

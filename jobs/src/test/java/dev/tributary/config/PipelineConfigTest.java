@@ -180,7 +180,7 @@ class PipelineConfigTest {
     }
 
     @Test
-    void kafkaAuthenticationReachesEveryClientAndItsPasswordNoDescription() {
+    void kafkaAuthenticationReachesEveryClientButNeverTheDescription() {
         Map<String, String> values = minimal();
         values.put("kafka.auth", "scram-sha-512");
         values.put("kafka.auth.username", "tributary");

@@ -124,9 +124,7 @@ public record CaptureConfig(
 
     /** The properties of every Kafka client of the service: the authentication's, then the user's {@code kafka.property.*}. */
     public Map<String, String> kafkaClientProperties() {
-        Map<String, String> properties = new LinkedHashMap<>(kafkaAuth.clientProperties());
-        properties.putAll(kafkaProperties);
-        return properties;
+        return kafkaAuth.clientProperties(kafkaProperties);
     }
 
     /** The Debezium topic prefix: change events go to {@code <prefix>.cdc.<database>.<table>}. */
