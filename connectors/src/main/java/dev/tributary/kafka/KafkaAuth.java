@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * How every Kafka client of a pipeline or a capture service authenticates, from the
@@ -67,7 +68,7 @@ public record KafkaAuth(
             "sasl.client.callback.handler.class", "sasl.login.callback.handler.class", "sasl.login.class");
     private static final List<String> TRUSTSTORE_PROPERTIES = List.of("ssl.truststore.location", "ssl.truststore.type",
             "ssl.truststore.password", "ssl.truststore.certificates");
-    private static final java.util.regex.Pattern ROLE_ARN = java.util.regex.Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How the clients authenticate; written in configuration as {@code none}, {@code scram-sha-512}, {@code iam}. */
