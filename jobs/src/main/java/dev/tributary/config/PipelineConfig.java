@@ -6,6 +6,7 @@ import dev.tributary.alerts.NotificationConfig;
 import dev.tributary.alerts.Rule;
 import dev.tributary.alerts.RuleSet;
 import dev.tributary.anomaly.AnomalyConfig;
+import dev.tributary.kafka.KafkaAuth;
 import dev.tributary.schema.SchemaChangeConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ public record PipelineConfig(
         String pipelineName,
         String bootstrapServers,
         Map<String, String> kafkaProperties,
+        KafkaAuth kafkaAuth,
         String telemetryTopic,
         String enrichedTopic,
         String alertsTopic,
@@ -65,6 +67,7 @@ public record PipelineConfig(
         requireNonNull(pipelineName, "pipelineName is null");
         requireNonNull(bootstrapServers, "bootstrapServers is null");
         kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
+        requireNonNull(kafkaAuth, "kafkaAuth is null");
         requireNonNull(lake, "lake is null");
         requireNonNull(mirror, "mirror is null");
         requireNonNull(anomaly, "anomaly is null");
@@ -99,13 +102,21 @@ public record PipelineConfig(
             "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention",
             "mirror.cdc-metadata");
 
+    /** The configuration of a properties file with {@code overrides} on top; secrets from this process's environment. */
     public static PipelineConfig fromFile(Path file, Map<String, String> overrides) throws IOException {
         return from(ConfigValues.load(file, overrides));
     }
 
+    /** The configuration of {@code values}; secrets from this process's environment (or AWS Secrets Manager). */
     public static PipelineConfig from(Map<String, String> values) {
+        return from(values, System.getenv());
+    }
+
+    /** The configuration of {@code values}, looking up {@code kafka.auth.password-env} in {@code environment}. */
+    public static PipelineConfig from(Map<String, String> values, Map<String, String> environment) {
         ConfigValues reader = new ConfigValues(values);
         Set<String> known = new java.util.HashSet<>(KEYS);
+        known.addAll(KafkaAuth.KEYS);
         known.addAll(AnomalyConfig.KEYS);
         known.addAll(NotificationConfig.KEYS);
         known.addAll(SchemaChangeConfig.KEYS);
@@ -134,6 +145,7 @@ public record PipelineConfig(
                 pipeline,
                 reader.required("kafka.bootstrap-servers"),
                 kafkaProperties,
+                KafkaAuth.from(reader, kafkaProperties, environment),
                 reader.string("topic.telemetry", prefix + ".telemetry.raw"),
                 reader.string("topic.enriched", prefix + ".telemetry.enriched"),
                 reader.string("topic.alerts", prefix + ".alerts"),
@@ -177,6 +189,14 @@ public record PipelineConfig(
                 KinesisConfig.from(reader));
     }
 
+    /**
+     * The properties every Kafka client of the jobs gets: the authentication's ({@code kafka.auth},
+     * {@code kafka.truststore.*}), then the user's {@code kafka.property.*} (which may not set the same keys).
+     */
+    public Map<String, String> kafkaClientProperties() {
+        return kafkaAuth.clientProperties(kafkaProperties);
+    }
+
     /** Every topic alerts may go to under the routing: one, one per severity, or one per rule and the statistical detector. */
     public List<String> alertTopics() {
         List<String> topics = new ArrayList<>();
@@ -199,8 +219,9 @@ public record PipelineConfig(
         StringBuilder out = new StringBuilder();
         out.append("pipeline.name = ").append(pipelineName).append('\n');
         out.append("kafka.bootstrap-servers = ").append(bootstrapServers).append('\n');
+        out.append(kafkaAuth.describe()).append('\n');
         kafkaProperties.forEach((key, value) -> out.append(KAFKA_PROPERTY_PREFIX).append(key).append(" = ")
-                .append(isSecret(key) ? "******" : value).append('\n'));
+                .append(ConfigValues.shown(key, value)).append('\n'));
         out.append("topics = ").append(String.join(", ", telemetryTopic, enrichedTopic, alertsTopic, deadLetterTopic)).append('\n');
         out.append("topic.cdc-pattern = ").append(cdcTopicPattern.pattern()).append('\n');
         if (kinesis.source() == KinesisConfig.Source.KINESIS) {
@@ -218,5 +239,11 @@ public record PipelineConfig(
     public static boolean isSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
         return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token");
+    }
+
+    /** The description: a record's own {@code toString} would print the password and the pass-through's secrets. */
+    @Override
+    public String toString() {
+        return "PipelineConfig[\n" + describe() + "]";
     }
 }

@@ -204,6 +204,31 @@ class PipelineConfigTest {
     }
 
     @Test
+    void kafkaAuthenticationReachesEveryClientButNeverTheDescription() {
+        Map<String, String> values = minimal();
+        values.put("kafka.auth", "scram-sha-512");
+        values.put("kafka.auth.username", "tributary");
+        values.put("kafka.property.client.dns.lookup", "use_all_dns_ips");
+
+        PipelineConfig config = PipelineConfig.from(values, Map.of("TRIBUTARY_KAFKA_PASSWORD", "pw-in-env-7"));
+
+        assertThat(config.kafkaClientProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("client.dns.lookup", "use_all_dns_ips")
+                .hasEntrySatisfying("sasl.jaas.config", jaas -> assertThat(jaas).contains("password=\"pw-in-env-7\""));
+        assertThat(config.kafkaProperties()).doesNotContainKey("sasl.jaas.config");
+        assertThat(config.describe())
+                .contains("kafka.auth = scram-sha-512: SCRAM-SHA-512 as user 'tributary' (password from environment variable TRIBUTARY_KAFKA_PASSWORD)")
+                .doesNotContain("pw-in-env-7");
+        assertThat(config.toString()).contains("kafka.auth = scram-sha-512").doesNotContain("pw-in-env-7");
+
+        values.put("kafka.property.security.protocol", "SASL_PLAINTEXT");
+        assertThatThrownBy(() -> PipelineConfig.from(values, Map.of("TRIBUTARY_KAFKA_PASSWORD", "pw-in-env-7")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'kafka.property.security.protocol'");
+    }
+
+    @Test
     void configuredKafkaPropertiesCannotBeChangedAfterwards() {
         PipelineConfig config = PipelineConfig.from(with("kafka.property.acks", "all"));
 
