@@ -102,6 +102,8 @@ class KafkaAuthenticationTest {
         values.put("job.parallelism", "2");
         values.put("source.bounded", "true");
         values.put("anomaly.enabled", "false");
+        // A loaded machine may start the CDC source late: readings wait for their device and vehicle rows.
+        values.put("enrichment.max-wait", "60s");
         values.putAll(scram());
         return PipelineConfig.from(values, Map.of("TRIBUTARY_KAFKA_PASSWORD", password));
     }

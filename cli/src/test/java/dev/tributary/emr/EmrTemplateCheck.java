@@ -57,6 +57,8 @@ final class EmrTemplateCheck {
             values.put("Ec2KeyName", TextNode.valueOf("ops"));
             values.put("MskClusterArn", TextNode.valueOf("arn:aws:kafka:" + arnTail + "cluster/fleet-msk/1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901-2"));
             values.put("KinesisStreamArn", TextNode.valueOf("arn:aws:kinesis:" + arnTail + "stream/fleet-telemetry"));
+            values.put("KinesisEnrichedStreamArn", TextNode.valueOf("arn:aws:kinesis:" + arnTail + "stream/fleet-telemetry-enriched"));
+            values.put("KinesisAlertsStreamArn", TextNode.valueOf("arn:aws:kinesis:" + arnTail + "stream/fleet-alerts"));
             values.put("AlertTopicArn", TextNode.valueOf("arn:aws:sns:" + arnTail + "fleet-alerts"));
             values.put("SecretArn", TextNode.valueOf("arn:aws:secretsmanager:" + arnTail + "secret:tributary/kafka-AbCdEf"));
             values.put("KmsKeyArn", TextNode.valueOf("arn:aws:kms:" + arnTail + "key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"));

@@ -44,6 +44,7 @@ class EmrTemplateTest {
                 .contains("\"arn:aws:kafka:" + tail + "group/fleet-msk/1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901-2/tributary-fleet-*\"")
                 .contains("\"arn:aws:kafka:" + tail + "transactional-id/fleet-msk/1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901-2/fleet-*\"")
                 .contains("kinesis:GetRecords", "\"arn:aws:kinesis:" + tail + "stream/fleet-telemetry/consumer/*\"")
+                .contains("kinesis:PutRecords", "\"arn:aws:kinesis:" + tail + "stream/fleet-telemetry-enriched\"", "\"arn:aws:kinesis:" + tail + "stream/fleet-alerts\"")
                 .contains("sns:Publish", "\"arn:aws:sns:" + tail + "fleet-alerts\"")
                 .contains("secretsmanager:GetSecretValue", "kafka-cluster:WriteDataIdempotently");
         String withoutOptions = EmrTemplateCheck.evaluator(template, false).properties("InstanceRole").path("Policies").toString();

@@ -13,6 +13,15 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 public final class StateStreamWatermarks {
     private StateStreamWatermarks() {}
 
+    /**
+     * For a bounded run: no watermark until the change stream ends (then the maximum), so that
+     * the joins release the readings still waiting only once every change has arrived, whichever
+     * source finishes first.
+     */
+    public static <T> WatermarkStrategy<T> untilTheEnd() {
+        return WatermarkStrategy.noWatermarks();
+    }
+
     public static <T> WatermarkStrategy<T> alwaysIdle() {
         return context -> new WatermarkGenerator<T>() {
             @Override

@@ -225,7 +225,7 @@ public final class TelemetryJob {
 
     /** The operational tables' changes, from the CDC topics; unreadable ones by the side output. */
     public SingleOutputStreamOperator<RowChange> changes(StreamExecutionEnvironment env) {
-        return env.fromSource(changeSource(), StateStreamWatermarks.alwaysIdle(), "cdc source")
+        return env.fromSource(changeSource(), config.bounded() ? StateStreamWatermarks.untilTheEnd() : StateStreamWatermarks.alwaysIdle(), "cdc source")
                 .uid("cdc-source")
                 .process(new SplitChanges())
                 .uid("cdc-route")
