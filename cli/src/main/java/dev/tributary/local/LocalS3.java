@@ -182,6 +182,16 @@ public final class LocalS3 implements AutoCloseable {
                 .build();
     }
 
+    /** Every object of the bucket now: its key and size. */
+    public Map<String, Long> objects() {
+        try (S3Client client = client()) {
+            Map<String, Long> objects = new java.util.TreeMap<>();
+            client.listObjectsV2Paginator(request -> request.bucket(bucket)).contents()
+                    .forEach(object -> objects.put(object.key(), object.size()));
+            return objects;
+        }
+    }
+
     /**
      * The pipeline configuration keys that put a lake's warehouse in this bucket under {@code prefix}.
      * Credentials are not among them: the jobs take them from the AWS default chain (see

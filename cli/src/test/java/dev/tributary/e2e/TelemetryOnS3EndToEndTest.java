@@ -22,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.types.Row;
 import org.apache.iceberg.FileScanTask;
@@ -36,8 +35,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The telemetry job, bounded, over simulated readings (and refused records), with the lake's
@@ -111,11 +108,7 @@ class TelemetryOnS3EndToEndTest {
 
     @Test
     void everyDataAndMetadataFileOfTheTablesIsAnObjectInTheBucket() throws Exception {
-        Map<String, Long> objects;
-        try (S3Client client = s3.client()) {
-            objects = client.listObjectsV2Paginator(request -> request.bucket(BUCKET)).contents().stream()
-                    .collect(Collectors.toMap(S3Object::key, S3Object::size));
-        }
+        Map<String, Long> objects = s3.objects();
         Set<String> keys = objects.keySet();
         assertThat(keys).isNotEmpty().allMatch(key -> key.startsWith("warehouse/"));
         assertThat(keys).filteredOn(key -> key.startsWith("warehouse/fleet/telemetry/data/")).isNotEmpty().allMatch(key -> key.endsWith(".orc"));
