@@ -32,13 +32,18 @@ import org.apache.iceberg.types.Types;
 /**
  * A source table and its Iceberg mirror compared row for row, every column, by primary key
  * ({@code id}). Values are compared in one normal form: numbers without trailing zeros, booleans
- * as 1/0, timestamps to the microsecond, text as is.
+ * as 1/0, timestamps to the microsecond, text as is. The mirror's own {@code _cdc} column is not
+ * part of the comparison; rows whose {@code _cdc} lacks the operation, the commit time or the
+ * Kafka offset are counted.
  */
 public final class MirrorComparison {
     private MirrorComparison() {}
 
-    /** The outcome: how many rows each side holds and the first few differences. */
-    public record Result(int sourceRows, int lakeRows, int mismatches, List<String> examples) {
+    /** The mirror's change metadata column, left out of the comparison. */
+    public static final String CDC_COLUMN = "_cdc";
+
+    /** The outcome: how many rows each side holds, the first few differences, and lake rows without full change metadata. */
+    public record Result(int sourceRows, int lakeRows, int mismatches, List<String> examples, int rowsWithoutChangeMetadata) {
         public boolean equal() {
             return mismatches == 0 && sourceRows == lakeRows;
         }
@@ -46,7 +51,8 @@ public final class MirrorComparison {
 
     public static Result compare(LocalDatabase database, String table, Table lake) throws SQLException {
         Map<Object, Map<String, String>> source = readSource(database, table);
-        Map<Object, Map<String, String>> mirrored = readLake(lake);
+        int[] withoutMetadata = {0};
+        Map<Object, Map<String, String>> mirrored = readLake(lake, withoutMetadata);
         int mismatches = 0;
         List<String> examples = new ArrayList<>();
         for (Map.Entry<Object, Map<String, String>> row : source.entrySet()) {
@@ -66,7 +72,7 @@ public final class MirrorComparison {
                 }
             }
         }
-        return new Result(source.size(), mirrored.size(), mismatches, examples);
+        return new Result(source.size(), mirrored.size(), mismatches, examples, withoutMetadata[0]);
     }
 
     /** Compares with the lake table as it is now, in a catalog opened for this look; a missing table compares as unequal. */
@@ -75,7 +81,7 @@ public final class MirrorComparison {
         try {
             return compare(database, table, catalog.loadTable(identifier));
         } catch (NoSuchTableException e) {
-            return new Result(-1, 0, Integer.MAX_VALUE, List.of("no table " + identifier + " yet"));
+            return new Result(-1, 0, Integer.MAX_VALUE, List.of("no table " + identifier + " yet"), 0);
         } finally {
             if (catalog instanceof AutoCloseable closeable) {
                 closeable.close();
@@ -113,13 +119,19 @@ public final class MirrorComparison {
         return rows;
     }
 
-    private static Map<Object, Map<String, String>> readLake(Table lake) {
+    private static Map<Object, Map<String, String>> readLake(Table lake, int[] withoutMetadata) {
         Map<Object, Map<String, String>> rows = new HashMap<>();
+        boolean hasMetadata = lake.schema().findField(CDC_COLUMN) != null;
         try (CloseableIterable<Record> records = IcebergGenerics.read(lake).build()) {
             for (Record record : records) {
                 Map<String, String> row = new TreeMap<>();
                 for (Types.NestedField column : lake.schema().columns()) {
-                    row.put(column.name().toLowerCase(java.util.Locale.ROOT), normal(record.getField(column.name())));
+                    if (!column.name().equals(CDC_COLUMN)) {
+                        row.put(column.name().toLowerCase(java.util.Locale.ROOT), normal(record.getField(column.name())));
+                    }
+                }
+                if (hasMetadata && !completeMetadata((Record) record.getField(CDC_COLUMN))) {
+                    withoutMetadata[0]++;
                 }
                 rows.put(row.get("id"), row);
             }
@@ -127,6 +139,11 @@ public final class MirrorComparison {
             throw new UncheckedIOException(e);
         }
         return rows;
+    }
+
+    private static boolean completeMetadata(Record metadata) {
+        return metadata != null && metadata.getField("op") != null && metadata.getField("committed_at") != null
+                && metadata.getField("offset") != null;
     }
 
     static String normal(Object value) {

@@ -6,6 +6,7 @@ import dev.tributary.config.Durations;
 import dev.tributary.local.DemoRunner;
 import dev.tributary.local.DemoSummary;
 import dev.tributary.local.LocalStack;
+import dev.tributary.local.RunningStack;
 import dev.tributary.local.SummaryJson;
 import dev.tributary.simulator.SimulatorConfig;
 import java.nio.file.Path;
@@ -60,6 +61,25 @@ final class DemoCommand implements Callable<Integer> {
         PipelineConfig.from(values);
     }
 
+    /**
+     * The settings, with the Iceberg REST catalog of {@code ./tributary local up} when it runs for
+     * this lake and no {@code catalog.*} key was given: the jobs then write the tables Trino reads.
+     */
+    private Map<String, String> withRunningCatalog(Map<String, String> given) throws java.io.IOException {
+        if (given.keySet().stream().anyMatch(key -> key.startsWith("catalog."))) {
+            return given;
+        }
+        java.util.Optional<RunningStack> running = RunningStack.read(lakeDirectory).filter(RunningStack::catalogUp);
+        if (running.isEmpty()) {
+            return given;
+        }
+        Map<String, String> values = new LinkedHashMap<>(running.get().catalogConfiguration());
+        values.putAll(given);
+        System.out.printf("The local stack is up: the jobs write through its Iceberg REST catalog (%s), so Trino sees the tables as they commit.%n",
+                running.get().catalogUri());
+        return values;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (vehicles <= 0) {
@@ -83,10 +103,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.printf("Tributary demo: %,d vehicles, %,d events at %s, lake in %s%n", vehicles, events,
                 rate == 0 ? "full speed" : String.format("%,.0f ev/s", rate), lakeDirectory.toAbsolutePath());
+        Map<String, String> pipelineSettings = withRunningCatalog(settings);
         DemoSummary summary;
         try (LocalStack stack = LocalStack.start(lakeDirectory, webPort, parallelism + 1)) {
             System.out.printf("Kafka (KRaft) at %s; Flink web UI at %s%n", stack.kafka().bootstrapServers(), stack.flink().webUi());
-            summary = new DemoRunner(stack, System.out).run(simulator, settings, limit);
+            summary = new DemoRunner(stack, System.out).run(simulator, pipelineSettings, limit);
         }
         System.out.println();
         System.out.println("Summary");

@@ -114,8 +114,8 @@ final class LocalCommand {
         out.printf("  %-13s %-5s %-34s pid %-8d %5d MB%n", "Trino", trino ? "up" : "DOWN", "http://127.0.0.1:" + stack.trinoPort(), stack.trinoPid(), ChildProcesses.residentMegabytes(stack.trinoPid()));
         out.printf("  %-13s %-5s %-34s pid %-8d %5d MB%n", "Kafka", kafka ? "up" : "DOWN", stack.kafkaBootstrapServers(), stack.kafkaPid(), ChildProcesses.residentMegabytes(stack.kafkaPid()));
         out.println("  Trino JDBC:   " + stack.trinoJdbcUrl("fleet"));
-        out.println("  Jobs (and ./tributary demo) write where Trino reads with: --set catalog.type=rest --set catalog.uri=" + stack.catalogUri()
-                + " --set catalog.warehouse=" + LocalRestCatalog.warehouse(stack.lakeDirectory()).toUri());
+        out.println("  ./tributary demo --lake-dir " + stack.lakeDirectory() + " writes through this catalog by itself; other jobs with: --set catalog.type=rest --set catalog.uri="
+                + stack.catalogUri() + " --set catalog.warehouse=" + LocalRestCatalog.warehouse(stack.lakeDirectory()).toUri());
         out.println("  Jobs of your own reach this broker with: --set kafka.bootstrap-servers=" + stack.kafkaBootstrapServers());
         return catalog && trino && kafka;
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tributary 0.1.0",
         description = "Streaming pipeline: device telemetry and CDC into an Iceberg lake, an enriched topic and alerts.",
-        subcommands = {DemoCommand.class, CaptureCommand.class, QueryCommand.class, LocalCommand.class, AlertsCommand.class, DriftCommand.class, BenchCommand.class, NabCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, CaptureCommand.class, QueryCommand.class, LocalCommand.class, AlertsCommand.class, DriftCommand.class, EmrCommand.class, BenchCommand.class, NabCommand.class, CommandLine.HelpCommand.class})
 public final class Tributary {
     public static void main(String[] args) {
         // Libraries that log through java.util.logging (MySQL/MariaDB's binlog client) go to the same log.

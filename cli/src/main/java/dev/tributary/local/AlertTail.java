@@ -38,7 +38,7 @@ public final class AlertTail implements AutoCloseable {
     public record Received(CloudEvent event, Alert alert, long receivedAtMillis) {}
 
     public AlertTail(String bootstrapServers, String topic) {
-        this.consumer = Topics.consumer(bootstrapServers, IsolationLevel.READ_UNCOMMITTED);
+        this.consumer = Topics.consumer(bootstrapServers, java.util.Map.of(), IsolationLevel.READ_UNCOMMITTED);
         List<TopicPartition> partitions = new ArrayList<>();
         consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         consumer.assign(partitions);

@@ -69,6 +69,12 @@ public interface LocalDatabase extends AutoCloseable {
 
     /** A capture configuration for some of this database's tables (names without namespace). */
     default CaptureConfig captureConfig(String name, String bootstrapServers, Path stateDirectory, List<String> tables, Map<String, String> extra) {
+        return captureConfig(name, bootstrapServers, stateDirectory, tables, extra, Map.of());
+    }
+
+    /** As {@link #captureConfig(String, String, Path, List, Map)}, with secrets looked up in {@code environment}. */
+    default CaptureConfig captureConfig(String name, String bootstrapServers, Path stateDirectory, List<String> tables, Map<String, String> extra,
+            Map<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("capture.name", name);
         values.put("capture.database.type", kind().configName());
@@ -83,7 +89,7 @@ public interface LocalDatabase extends AutoCloseable {
         values.put("capture.state-dir", stateDirectory.toString());
         values.put("kafka.bootstrap-servers", bootstrapServers);
         values.putAll(extra);
-        return CaptureConfig.from(values, Map.of());
+        return CaptureConfig.from(values, environment);
     }
 
     @Override

@@ -37,6 +37,15 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Starts the broker with its client listener on {@code port} (0 for any free port). */
     public static LocalKafka start(int port) throws Exception {
+        return start(port, Map.of());
+    }
+
+    /**
+     * Starts the broker with broker properties of the caller's on top of ours: more listeners
+     * (which must keep {@code EXTERNAL} and {@code CONTROLLER}, both plaintext), SASL, TLS. The
+     * {@link #admin()} and {@link #bootstrapServers()} stay on the plaintext {@code EXTERNAL} listener.
+     */
+    public static LocalKafka start(int port, Map<String, String> brokerProperties) throws Exception {
         Ports.requireFree(port, "Kafka broker", "--kafka-port");
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true)
@@ -59,6 +68,7 @@ public final class LocalKafka implements AutoCloseable {
             // The test kit only fills in the listeners when none are set.
             builder.setConfigProp("listeners", "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0");
         }
+        brokerProperties.forEach(builder::setConfigProp);
         KafkaClusterTestKit cluster = builder.build();
         try {
             cluster.format();
@@ -73,6 +83,11 @@ public final class LocalKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    /** {@code localhost:<port>} of a listener by name (one given to {@link #start(int, Map)}). */
+    public String bootstrapServers(String listener) {
+        return "localhost:" + cluster.brokers().values().iterator().next().boundPort(new org.apache.kafka.common.network.ListenerName(listener));
     }
 
     public Admin admin() {

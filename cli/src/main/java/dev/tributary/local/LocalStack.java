@@ -29,11 +29,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(Path lakeDirectory, int webPort, int slots) throws Exception {
+        return start(lakeDirectory, webPort, slots, Map.of());
+    }
+
+    /** As {@link #start(Path, int, int)}, with more broker properties (see {@link LocalKafka#start(int, Map)}). */
+    public static LocalStack start(Path lakeDirectory, int webPort, int slots, Map<String, String> brokerProperties) throws Exception {
         LocalLake lake = LocalLake.create(lakeDirectory);
         // Flink first: it checks its web port, so a taken port is named before Kafka starts.
         LocalFlink flink = LocalFlink.start(webPort, slots, lake.checkpoints());
         try {
-            return new LocalStack(LocalKafka.start(), flink, lake);
+            return new LocalStack(LocalKafka.start(0, brokerProperties), flink, lake);
         } catch (Exception e) {
             flink.close();
             throw e;

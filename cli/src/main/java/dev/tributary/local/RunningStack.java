@@ -198,13 +198,18 @@ public record RunningStack(Path lakeDirectory, long catalogPid, int catalogPort,
         return LocalRestCatalog.uri(catalogPort);
     }
 
+    /** The {@code catalog.*} settings that make the jobs write through this stack's REST catalog. */
+    public Map<String, String> catalogConfiguration() {
+        return LocalRestCatalog.configuration(catalogPort, LocalRestCatalog.warehouse(lakeDirectory));
+    }
+
     public String trinoJdbcUrl(String namespace) {
         return LocalTrino.jdbcUrl(trinoPort, namespace);
     }
 
     /** The pipeline configuration keys that point a job at this stack: its broker and its REST catalog. */
     public Map<String, String> pipelineConfiguration() {
-        Map<String, String> values = new java.util.LinkedHashMap<>(LocalRestCatalog.configuration(catalogPort, LocalRestCatalog.warehouse(lakeDirectory)));
+        Map<String, String> values = new java.util.LinkedHashMap<>(catalogConfiguration());
         values.put("kafka.bootstrap-servers", kafkaBootstrapServers);
         return values;
     }

@@ -19,7 +19,13 @@ public final class Topics {
 
     /** Reads every record of a topic from the beginning up to its current end. */
     public static void readAll(String bootstrapServers, String topic, IsolationLevel isolation, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, isolation)) {
+        readAll(bootstrapServers, Map.of(), topic, isolation, handler);
+    }
+
+    /** As {@link #readAll(String, String, IsolationLevel, Consumer)}, with more client properties (authentication). */
+    public static void readAll(String bootstrapServers, Map<String, String> clientProperties, String topic, IsolationLevel isolation,
+            Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, clientProperties, isolation)) {
             List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -33,8 +39,12 @@ public final class Topics {
     }
 
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, IsolationLevel isolation) {
+        return readAll(bootstrapServers, Map.of(), topic, isolation);
+    }
+
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, Map<String, String> clientProperties, String topic, IsolationLevel isolation) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        readAll(bootstrapServers, topic, isolation, records::add);
+        readAll(bootstrapServers, clientProperties, topic, isolation, records::add);
         return records;
     }
 
@@ -45,8 +55,9 @@ public final class Topics {
         return count[0];
     }
 
-    static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, IsolationLevel isolation) {
+    static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, Map<String, String> clientProperties, IsolationLevel isolation) {
         Properties properties = new Properties();
+        properties.putAll(clientProperties);
         properties.put("bootstrap.servers", bootstrapServers);
         properties.put("isolation.level", isolation.toString());
         properties.put("enable.auto.commit", "false");

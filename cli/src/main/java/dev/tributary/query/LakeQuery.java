@@ -88,34 +88,15 @@ public final class LakeQuery implements AutoCloseable {
     }
 
     private static void printTable(List<String> columns, List<Row> rows, PrintStream out) {
-        int[] widths = new int[columns.size()];
-        List<String[]> cells = new ArrayList<>();
-        for (int c = 0; c < columns.size(); c++) {
-            widths[c] = columns.get(c).length();
-        }
+        List<List<String>> cells = new ArrayList<>();
         for (Row row : rows) {
-            String[] line = new String[columns.size()];
+            List<String> line = new ArrayList<>();
             for (int c = 0; c < columns.size(); c++) {
-                line[c] = String.valueOf(row.getField(c));
-                widths[c] = Math.max(widths[c], line[c].length());
+                line.add(String.valueOf(row.getField(c)));
             }
             cells.add(line);
         }
-        StringBuilder header = new StringBuilder();
-        StringBuilder rule = new StringBuilder();
-        for (int c = 0; c < columns.size(); c++) {
-            header.append(c == 0 ? "" : " | ").append(pad(columns.get(c), widths[c]));
-            rule.append(c == 0 ? "" : "-+-").append("-".repeat(widths[c]));
-        }
-        out.println(header);
-        out.println(rule);
-        for (String[] line : cells) {
-            StringBuilder text = new StringBuilder();
-            for (int c = 0; c < line.length; c++) {
-                text.append(c == 0 ? "" : " | ").append(pad(line[c], widths[c]));
-            }
-            out.println(text);
-        }
+        out.print(TextTable.render(columns, cells));
         out.printf("(%d row%s)%n", rows.size(), rows.size() == 1 ? "" : "s");
     }
 
@@ -149,10 +130,6 @@ public final class LakeQuery implements AutoCloseable {
             return '"' + value.replace("\"", "\"\"") + '"';
         }
         return value;
-    }
-
-    private static String pad(String value, int width) {
-        return value + " ".repeat(Math.max(0, width - value.length()));
     }
 
     @Override

@@ -42,6 +42,14 @@ class LocalCommandTest {
                     "SELECT count(*) AS schemas FROM information_schema.schemata WHERE schema_name = 'information_schema'")).isZero());
             assertThat(printed).isEqualTo("schemas\n1\n");
 
+            // The demo writes through the running stack's REST catalog by itself: Trino reads its tables, no copy.
+            String demo = captureStandardOutput(() -> assertThat(Tributary.execute("demo", "--lake-dir", lake, "--vehicles", "5", "--events", "400",
+                    "--rate", "0", "--web-port", "0", "--parallelism", "1")).isZero());
+            assertThat(demo).contains("the jobs write through its Iceberg REST catalog (" + stack.catalogUri() + ")");
+            printed = captureStandardOutput(() -> assertThat(Tributary.execute("query", "--lake-dir", lake, "--format", "csv",
+                    "SELECT count(*) AS readings, count(DISTINCT event_id) AS ids FROM telemetry")).isZero());
+            assertThat(printed).isEqualTo("readings,ids\n400,400\n");
+
             CommandRunner.Result again = CommandRunner.run("local", "up", "--lake-dir", lake, "--trino-port", "0", "--catalog-port", "0", "--kafka-port", "0");
             assertThat(again.exitCode()).isNotZero();
 

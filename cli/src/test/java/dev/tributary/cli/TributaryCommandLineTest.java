@@ -24,7 +24,8 @@ class TributaryCommandLineTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] command : new String[][] {{"--help"}, {"demo", "--help"}, {"query", "--help"}, {"bench", "--help"}, {"bench", "telemetry", "--help"},
-                {"capture", "--help"}, {"bench", "cdc", "--help"}, {"bench", "detect", "--help"}, {"nab", "--help"}, {"alerts", "tail", "--help"}, {"drift", "check", "--help"}}) {
+                {"capture", "--help"}, {"bench", "cdc", "--help"}, {"bench", "detect", "--help"}, {"nab", "--help"}, {"alerts", "tail", "--help"}, {"drift", "check", "--help"},
+                {"emr", "--help"}, {"emr", "submit", "--help"}, {"emr", "status", "--help"}}) {
             out.getBuffer().setLength(0);
             assertThat(run(command)).as(String.join(" ", command)).isZero();
             assertThat(out.toString()).startsWith("Usage: tributary");

@@ -101,6 +101,17 @@ class NotebookTrinoTest {
             assertThat(answers.get("schema-changes.ipynb#changes")).extracting(row -> row.get(3) + " " + row.get(4) + " " + row.get(8))
                     .contains("field_added engine.turbo evolved", "type_changed battery.temperature_c quarantined");
             assertThat(answers.get("cdc-freshness.ipynb#rows").get(0)).containsExactly(20L, 20L, 10L);
+            Map<String, Long> mirroredRows = Map.of("devices", 20L, "reservations", 10L, "vehicles", 20L);
+            assertThat(answers.get("cdc-freshness.ipynb#newest_change")).allSatisfy(row -> assertThat(((Number) row.get(2)).longValue()
+                    + ((Number) row.get(3)).longValue()).as("rows of %s with an operation", row.get(0)).isEqualTo(mirroredRows.get(row.get(0))));
+            assertThat(answers.get("cdc-freshness.ipynb#row_lag")).extracting(row -> row.get(0)).containsExactly("devices", "reservations", "vehicles");
+            assertThat(answers.get("cdc-freshness.ipynb#row_lag")).allSatisfy(row -> {
+                assertThat(((Number) row.get(1)).longValue()).as("rows of %s with a lake commit", row.get(0)).isPositive()
+                        .isLessThanOrEqualTo(mirroredRows.get(row.get(0)));
+                // From the database's commit to the lake's: after it, and within the demo's run.
+                assertThat(((Number) row.get(4)).longValue()).as("largest lag of %s", row.get(0)).isNotNegative().isLessThan(Duration.ofMinutes(4).toMillis());
+                assertThat(((Number) row.get(2)).longValue()).as("median lag of %s", row.get(0)).isNotNegative();
+            });
             long opened = answers.get("alerts-week-over-week.ipynb#hourly").stream().mapToLong(row -> ((Number) row.get(1)).longValue()).sum();
             long injected = summary.injectedScenariosByType().values().stream().mapToLong(Long::longValue).sum();
             assertThat(opened).as("alerts opened, hour by hour").isEqualTo(summary.alertsOpenedByType().values().stream().mapToLong(Long::longValue).sum())

@@ -21,10 +21,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import org.apache.flink.api.common.JobID;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +61,8 @@ class MirrorEquivalenceTest {
     }
 
     private void runChaos(LocalDatabase database) throws Exception {
+        // MySQL and MariaDB give commit times to the second.
+        Instant started = Instant.now().minusSeconds(1);
         CdcWorkload workload = new CdcWorkload(database, 42, 8);
         workload.createTable();
         try (LocalStack stack = LocalStack.start(directory.resolve("lake"), 0, 2)) {
@@ -102,6 +109,9 @@ class MirrorEquivalenceTest {
                     assertThat(result.examples()).isEmpty();
                     assertThat(result.lakeRows()).isEqualTo(workload.liveRows()).isPositive();
                     assertThat(catalog.loadTable(identifier).schema().findField("color")).as("the added column").isNotNull();
+                    assertThat(catalog.loadTable(identifier).schema().findField(MirrorComparison.CDC_COLUMN)).isNotNull();
+                    assertThat(result.rowsWithoutChangeMetadata()).as("rows without their change's operation, commit time and offset").isZero();
+                    assertCommitTimesWithin(catalog.loadTable(identifier), started, Instant.now());
 
                     Table table = catalog.loadTable(identifier);
                     LakeMaintenance.FileStats before = LakeMaintenance.stats(table);
@@ -123,5 +133,22 @@ class MirrorEquivalenceTest {
         while (stack.flink().latestCheckpoint(job).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
+    }
+
+    /** Every row's {@code _cdc.committed_at} falls inside the test, and it was captured no earlier than it was committed. */
+    private static void assertCommitTimesWithin(Table table, Instant from, Instant to) throws Exception {
+        int rows = 0;
+        try (CloseableIterable<Record> records = IcebergGenerics.read(table).select(MirrorComparison.CDC_COLUMN).build()) {
+            for (Record record : records) {
+                Record metadata = (Record) record.getField(MirrorComparison.CDC_COLUMN);
+                Instant committed = ((OffsetDateTime) metadata.getField("committed_at")).toInstant();
+                Instant captured = ((OffsetDateTime) metadata.getField("captured_at")).toInstant();
+                assertThat(committed).isBetween(from, to);
+                assertThat(captured).isAfterOrEqualTo(committed);
+                assertThat((String) metadata.getField("op")).isIn("c", "u", "r");
+                rows++;
+            }
+        }
+        assertThat(rows).isPositive();
     }
 }

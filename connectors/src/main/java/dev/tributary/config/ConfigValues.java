@@ -30,10 +30,15 @@ public final class ConfigValues {
 
     /** The keys of a properties file, with {@code overrides} on top. */
     public static Map<String, String> load(Path file, Map<String, String> overrides) throws IOException {
-        Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file)) {
-            properties.load(reader);
+            return load(reader, overrides);
         }
+    }
+
+    /** The keys of properties text (a file's content, an object read from S3), with {@code overrides} on top. */
+    public static Map<String, String> load(Reader reader, Map<String, String> overrides) throws IOException {
+        Properties properties = new Properties();
+        properties.load(reader);
         Map<String, String> values = new LinkedHashMap<>();
         properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
         values.putAll(overrides);
@@ -51,10 +56,27 @@ public final class ConfigValues {
                 prefixed |= key.startsWith(prefix);
             }
             if (!prefixed) {
-                throw new ConfigException("Unknown configuration key '" + key + "' (value '" + values.get(key) + "'); known keys: "
+                throw new ConfigException("Unknown configuration key '" + key + "' (value '" + shown(key, values.get(key)) + "'); known keys: "
                         + new TreeSet<>(keys) + (prefixes.length == 0 ? "" : ", and keys under " + String.join(", ", prefixes)));
             }
         }
+    }
+
+    /** Whether a key's value may hold a secret (a password, a JAAS configuration, a token): such values are never printed. */
+    public static boolean isSecret(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token")
+                || lower.contains("credential");
+    }
+
+    /** The value as it may be printed: masked when its key looks secret. */
+    public static String shown(String key, String value) {
+        return isSecret(key) ? "******" : value;
+    }
+
+    /** Whether the key is set to a value that is not blank. */
+    public boolean isSet(String key) {
+        return string(key, null) != null;
     }
 
     /** The keys under {@code prefix}, with the prefix taken off, in their order. */

@@ -16,6 +16,8 @@ import java.util.Locale;
  * @param maintenanceInterval how often tables are compacted and old snapshots expired; zero turns it off
  * @param maintenanceMinFiles compaction starts when a table has more live data and delete files than this
  * @param snapshotRetention snapshots older than this are expired (the newest few are always kept)
+ * @param cdcMetadata whether each mirrored row carries the {@code _cdc} column: its operation, the
+ *     database commit time, when it was captured and where it was read from Kafka
  */
 public record MirrorConfig(
         List<String> tables,
@@ -26,7 +28,8 @@ public record MirrorConfig(
         String schemaChangeTopic,
         Duration maintenanceInterval,
         int maintenanceMinFiles,
-        Duration snapshotRetention) implements java.io.Serializable {
+        Duration snapshotRetention,
+        boolean cdcMetadata) implements java.io.Serializable {
 
     /** How an Iceberg table is named after its source table. */
     public enum TableNaming { TABLE, DATABASE_TABLE }

@@ -6,6 +6,7 @@ import dev.tributary.alerts.NotificationConfig;
 import dev.tributary.alerts.Rule;
 import dev.tributary.alerts.RuleSet;
 import dev.tributary.anomaly.AnomalyConfig;
+import dev.tributary.kafka.KafkaAuth;
 import dev.tributary.schema.SchemaChangeConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ public record PipelineConfig(
         String pipelineName,
         String bootstrapServers,
         Map<String, String> kafkaProperties,
+        KafkaAuth kafkaAuth,
         String telemetryTopic,
         String enrichedTopic,
         String alertsTopic,
@@ -51,7 +53,8 @@ public record PipelineConfig(
         NotificationConfig notifications,
         MirrorConfig mirror,
         AnomalyConfig anomaly,
-        SchemaChangeConfig schemaChanges) implements java.io.Serializable {
+        SchemaChangeConfig schemaChanges,
+        KinesisConfig kinesis) implements java.io.Serializable {
 
     public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
     /** The rule {@code rules.headlights.min-duration} sets the duration of. */
@@ -64,6 +67,7 @@ public record PipelineConfig(
         requireNonNull(pipelineName, "pipelineName is null");
         requireNonNull(bootstrapServers, "bootstrapServers is null");
         kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
+        requireNonNull(kafkaAuth, "kafkaAuth is null");
         requireNonNull(lake, "lake is null");
         requireNonNull(mirror, "mirror is null");
         requireNonNull(anomaly, "anomaly is null");
@@ -71,6 +75,10 @@ public record PipelineConfig(
         requireNonNull(rules, "rules is null");
         requireNonNull(notifications, "notifications is null");
         requireNonNull(drift, "drift is null");
+        requireNonNull(kinesis, "kinesis is null");
+        if (kinesis.source() == KinesisConfig.Source.KINESIS && bounded) {
+            throw new ConfigException("source.bounded", "true", "a Kinesis stream has no end to stop at (telemetry.source=kinesis); bounded runs read Kafka");
+        }
         if (lake.writer() == LakeConfig.Writer.FLINK_SINK) {
             if (drift.enabled() && drift.onFieldAdded() == DriftConfig.OnFieldAdded.EVOLVE) {
                 throw new ConfigException("lake.writer", "flink-sink", "the FlinkSink writes the schema the table has when the job starts, so added "
@@ -90,21 +98,31 @@ public record PipelineConfig(
             "checkpoint.interval", "watermark.out-of-orderness", "watermark.idleness", "enrichment.max-wait",
             "telemetry.max-event-bytes", "rules.file", "rules.headlights.min-duration",
             "mirror.tables", "mirror.namespace", "mirror.table-naming", "mirror.on-incompatible-change", "topic.mirror-dlq",
-            "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention");
+            "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention",
+            "mirror.cdc-metadata");
 
+    /** The configuration of a properties file with {@code overrides} on top; secrets from this process's environment. */
     public static PipelineConfig fromFile(Path file, Map<String, String> overrides) throws IOException {
         return from(ConfigValues.load(file, overrides));
     }
 
+    /** The configuration of {@code values}; secrets from this process's environment (or AWS Secrets Manager). */
     public static PipelineConfig from(Map<String, String> values) {
+        return from(values, System.getenv());
+    }
+
+    /** The configuration of {@code values}, looking up {@code kafka.auth.password-env} in {@code environment}. */
+    public static PipelineConfig from(Map<String, String> values, Map<String, String> environment) {
         ConfigValues reader = new ConfigValues(values);
         Set<String> known = new java.util.HashSet<>(KEYS);
+        known.addAll(KafkaAuth.KEYS);
         known.addAll(AnomalyConfig.KEYS);
         known.addAll(NotificationConfig.KEYS);
         known.addAll(SchemaChangeConfig.KEYS);
         known.addAll(DriftConfig.KEYS);
+        known.addAll(KinesisConfig.KEYS);
         known.addAll(LakeConfig.KEYS);
-        reader.requireKnown(known, KAFKA_PROPERTY_PREFIX, LakeConfig.CATALOG_PROPERTY_PREFIX);
+        reader.requireKnown(known, KAFKA_PROPERTY_PREFIX, KinesisConfig.PROPERTY_PREFIX, LakeConfig.CATALOG_PROPERTY_PREFIX);
         String pipeline = reader.string("pipeline.name", "fleet");
         if (!pipeline.matches("[a-z0-9][a-z0-9-]*")) {
             throw new ConfigException("pipeline.name", pipeline, "expected lower-case letters, digits and dashes");
@@ -127,6 +145,7 @@ public record PipelineConfig(
                 pipeline,
                 reader.required("kafka.bootstrap-servers"),
                 kafkaProperties,
+                KafkaAuth.from(reader, kafkaProperties, environment),
                 reader.string("topic.telemetry", prefix + ".telemetry.raw"),
                 reader.string("topic.enriched", prefix + ".telemetry.enriched"),
                 reader.string("topic.alerts", prefix + ".alerts"),
@@ -154,9 +173,19 @@ public record PipelineConfig(
                         reader.string("topic.schema-changes", prefix + ".schema-changes"),
                         reader.duration("maintenance.interval", "5m"),
                         reader.positiveInt("maintenance.min-files", 16),
-                        reader.positiveDuration("maintenance.snapshot-retention", "1h")),
+                        reader.positiveDuration("maintenance.snapshot-retention", "1h"),
+                        reader.bool("mirror.cdc-metadata", true)),
                 AnomalyConfig.from(reader),
-                SchemaChangeConfig.from(reader, reader.string("topic.schema-changes", prefix + ".schema-changes")));
+                SchemaChangeConfig.from(reader, reader.string("topic.schema-changes", prefix + ".schema-changes")),
+                KinesisConfig.from(reader));
+    }
+
+    /**
+     * The properties every Kafka client of the jobs gets: the authentication's ({@code kafka.auth},
+     * {@code kafka.truststore.*}), then the user's {@code kafka.property.*} (which may not set the same keys).
+     */
+    public Map<String, String> kafkaClientProperties() {
+        return kafkaAuth.clientProperties(kafkaProperties);
     }
 
     /** Every topic alerts may go to under the routing: one, one per severity, or one per rule and the statistical detector. */
@@ -181,10 +210,16 @@ public record PipelineConfig(
         StringBuilder out = new StringBuilder();
         out.append("pipeline.name = ").append(pipelineName).append('\n');
         out.append("kafka.bootstrap-servers = ").append(bootstrapServers).append('\n');
+        out.append(kafkaAuth.describe()).append('\n');
         kafkaProperties.forEach((key, value) -> out.append(KAFKA_PROPERTY_PREFIX).append(key).append(" = ")
-                .append(isSecret(key) ? "******" : value).append('\n'));
+                .append(ConfigValues.shown(key, value)).append('\n'));
         out.append("topics = ").append(String.join(", ", telemetryTopic, enrichedTopic, alertsTopic, deadLetterTopic)).append('\n');
         out.append("topic.cdc-pattern = ").append(cdcTopicPattern.pattern()).append('\n');
+        if (kinesis.source() == KinesisConfig.Source.KINESIS) {
+            out.append("telemetry.source = kinesis ").append(kinesis.streamArn()).append(kinesis.endpoint() == null ? "" : " at " + kinesis.endpoint()).append('\n');
+        }
+        kinesis.properties().forEach((key, value) -> out.append(KinesisConfig.PROPERTY_PREFIX).append(key).append(" = ")
+                .append(isSecret(key) ? "******" : value).append('\n'));
         out.append("lake = ").append(lake.catalogType().name().toLowerCase(Locale.ROOT)).append(' ')
                 .append(lake.warehouse()).append(' ').append(lake.namespace()).append('.').append(lake.telemetryTable()).append('\n');
         lake.catalogProperties().forEach((key, value) -> out.append("catalog property ").append(key).append(" = ")
@@ -193,8 +228,15 @@ public record PipelineConfig(
         return out.toString();
     }
 
-    static boolean isSecret(String key) {
+    /** Whether a key's value is a secret (masked in logs, refused where it would be shown). */
+    public static boolean isSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
         return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token");
+    }
+
+    /** The description: a record's own {@code toString} would print the password and the pass-through's secrets. */
+    @Override
+    public String toString() {
+        return "PipelineConfig[\n" + describe() + "]";
     }
 }

@@ -8,6 +8,7 @@ import static java.util.Objects.requireNonNull;
  * original bytes as the value and the rest in {@code tributary.dlq.*} headers.
  *
  * @param value the original bytes; null for a Kafka record with a null value
+ * @param sourceSequenceNumber the Kinesis sequence number of the record (its offset is then -1); null for Kafka
  */
 public record DeadLetter(
         String sourceTopic,
@@ -17,7 +18,14 @@ public record DeadLetter(
         byte[] key,
         byte[] value,
         String reason,
-        String stage) {
+        String stage,
+        String sourceSequenceNumber) {
+
+    /** A dead letter of a Kafka record. */
+    public DeadLetter(String sourceTopic, int sourcePartition, long sourceOffset, long sourceTimestamp, byte[] key, byte[] value,
+                      String reason, String stage) {
+        this(sourceTopic, sourcePartition, sourceOffset, sourceTimestamp, key, value, reason, stage, null);
+    }
 
     public DeadLetter {
         requireNonNull(sourceTopic, "sourceTopic is null");

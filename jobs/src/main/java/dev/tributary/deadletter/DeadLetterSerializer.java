@@ -21,6 +21,8 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
     public static final String HEADER_PARTITION = "tributary.dlq.source.partition";
     public static final String HEADER_OFFSET = "tributary.dlq.source.offset";
     public static final String HEADER_TIMESTAMP = "tributary.dlq.source.timestamp";
+    /** Only for records read from Kinesis. */
+    public static final String HEADER_SEQUENCE_NUMBER = "tributary.dlq.source.sequence-number";
 
     private final String topic;
 
@@ -37,6 +39,9 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
         headers.add(new RecordHeader(HEADER_PARTITION, Integer.toString(letter.sourcePartition()).getBytes(StandardCharsets.UTF_8)));
         headers.add(new RecordHeader(HEADER_OFFSET, Long.toString(letter.sourceOffset()).getBytes(StandardCharsets.UTF_8)));
         headers.add(new RecordHeader(HEADER_TIMESTAMP, Long.toString(letter.sourceTimestamp()).getBytes(StandardCharsets.UTF_8)));
+        if (letter.sourceSequenceNumber() != null) {
+            headers.add(new RecordHeader(HEADER_SEQUENCE_NUMBER, letter.sourceSequenceNumber().getBytes(StandardCharsets.UTF_8)));
+        }
         return new ProducerRecord<>(topic, null, null, letter.key(), letter.value(), headers);
     }
 

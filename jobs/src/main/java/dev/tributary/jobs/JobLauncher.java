@@ -4,8 +4,6 @@ import dev.tributary.config.ConfigException;
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.mirror.LakeMirrorJob;
 import dev.tributary.telemetry.TelemetryJob;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Entry point of the shaded jar on a Flink cluster:
  * <pre>flink run -c dev.tributary.jobs.JobLauncher tributary-jobs-flink.jar telemetry|lake-mirror --config pipeline.properties [--set key=value ...]</pre>
+ * The configuration is a local file or an S3 object ({@code --config s3://bucket/key}), see {@link ConfigSource}.
  */
 public final class JobLauncher {
     private JobLauncher() {}
@@ -25,13 +24,13 @@ public final class JobLauncher {
             return;
         }
         String job = args[0];
-        Path configFile = null;
+        String configLocation = null;
         Map<String, String> overrides = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         for (int i = 0; i < rest.size(); i++) {
             String arg = rest.get(i);
             if (arg.equals("--config") && i + 1 < rest.size()) {
-                configFile = Path.of(rest.get(++i));
+                configLocation = rest.get(++i);
             } else if (arg.equals("--set") && i + 1 < rest.size()) {
                 String pair = rest.get(++i);
                 int equals = pair.indexOf('=');
@@ -43,9 +42,7 @@ public final class JobLauncher {
                 throw new ConfigException("Unknown argument '" + arg + "'\n" + usage());
             }
         }
-        PipelineConfig config = configFile == null
-                ? PipelineConfig.from(overrides)
-                : PipelineConfig.fromFile(requireFile(configFile), overrides);
+        PipelineConfig config = PipelineConfig.from(configLocation == null ? overrides : ConfigSource.parse(configLocation).read(overrides));
         System.out.println("Starting job '" + job + "' with:\n" + config.describe());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         switch (job) {
@@ -64,15 +61,8 @@ public final class JobLauncher {
         }
     }
 
-    private static Path requireFile(Path file) {
-        if (!Files.isReadable(file)) {
-            throw new ConfigException("--config", file.toString(), "no readable file there");
-        }
-        return file;
-    }
-
     static String usage() {
-        return "Usage: JobLauncher <job> [--config FILE] [--set key=value ...]\n"
+        return "Usage: JobLauncher <job> [--config FILE|s3://bucket/key] [--set key=value ...]\n"
                 + "Jobs: telemetry, lake-mirror\n"
                 + "Configuration keys are listed in README.md.";
     }

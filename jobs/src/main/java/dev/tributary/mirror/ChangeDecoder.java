@@ -93,7 +93,17 @@ public final class ChangeDecoder {
                 throw new UnusableChangeException("row has no value for primary key column '" + column + "'");
             }
         }
-        return new DecodedChange(database, table, keyColumns, rowSchema, row, kind);
+        return new DecodedChange(database, table, keyColumns, rowSchema, row, kind, op, micros(source), micros(payload));
+    }
+
+    /** A Debezium timestamp pair ({@code ts_us}, else {@code ts_ms}) in microseconds; null when neither is a number. */
+    private static Long micros(JsonNode node) {
+        JsonNode micros = node.get("ts_us");
+        if (micros != null && micros.canConvertToLong()) {
+            return micros.asLong();
+        }
+        JsonNode millis = node.get("ts_ms");
+        return millis != null && millis.canConvertToLong() ? millis.asLong() * 1000 : null;
     }
 
     /** The schema of {@code after} (or {@code before}) inside the envelope's schema. */

@@ -177,6 +177,9 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
             deadLetter(record, "cannot read the row of " + change.database() + "." + change.table() + ": " + e, context);
             return;
         }
+        if (config.cdcMetadata()) {
+            row = CdcMetadata.withMetadata(row, change, record);
+        }
         row.setRowKind(change.kind());
         RowProjection projection = shape.projectionTo(table.lakeSchema);
         out.collect(new MirrorRow(table.identifier, projection.target(), change.keyColumns(), projection.project(row)));
@@ -204,20 +207,23 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
     /** A row shape of one table: how to read it and what to do with its rows. */
     private static final class Shape {
         final ConnectRowType type;
+        /** The columns rows of this shape fill: the source's, then {@code _cdc} when the mirror adds it. */
+        final Schema schema;
         final String deadLetterReason;
         /** The table schema this shape needs, until the table has it. */
         Schema evolved;
         private RowProjection projection;
 
-        Shape(ConnectRowType type, String deadLetterReason, Schema evolved) {
+        Shape(ConnectRowType type, Schema schema, String deadLetterReason, Schema evolved) {
             this.type = type;
+            this.schema = schema;
             this.deadLetterReason = deadLetterReason;
             this.evolved = evolved;
         }
 
         RowProjection projectionTo(Schema target) {
             if (projection == null || projection.target() != target) {
-                projection = new RowProjection(type.schema(), target);
+                projection = new RowProjection(schema, target);
             }
             return projection;
         }
@@ -241,24 +247,31 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
                 return known;
             }
             ConnectRowType type = ConnectRowType.of(change.rowSchema(), change.keyColumns());
+            if (config.cdcMetadata() && type.schema().findField(CdcMetadata.COLUMN) != null) {
+                Shape refused = new Shape(type, type.schema(), "table " + change.database() + "." + change.table() + " has a column named "
+                        + CdcMetadata.COLUMN + ", the name of the mirror's change metadata: rename the column or set mirror.cdc-metadata=false", null);
+                shapes.put(change.rowSchema(), refused);
+                return refused;
+            }
+            Schema schema = config.cdcMetadata() ? CdcMetadata.appendTo(type.schema()) : type.schema();
             if (lakeSchema == null) {
                 try {
                     lakeSchema = catalog.loadTable(identifier).schema();
                 } catch (NoSuchTableException e) {
                     // The first shape creates the table, with the lake's properties (format v2, ORC);
                     // if another writer won the race, its table is the one to compare with.
-                    lakeSchema = LakeTables.createIfMissing(catalog, lake, identifier, type.schema(), PartitionSpec.unpartitioned(),
+                    lakeSchema = LakeTables.createIfMissing(catalog, lake, identifier, schema, PartitionSpec.unpartitioned(),
                             Map.of(TableProperties.UPSERT_ENABLED, "true")).schema();
                 }
             }
-            Shape shape = decide(type, record, context);
+            Shape shape = decide(type, schema, record, context);
             shapes.put(change.rowSchema(), shape);
             return shape;
         }
 
-        private Shape decide(ConnectRowType type, CdcRecord record, Context context) {
+        private Shape decide(ConnectRowType type, Schema schema, CdcRecord record, Context context) {
             String subject = identifier.toString();
-            List<SchemaChange> changes = IcebergSchemaDiff.compare(subject, lakeSchema, type.schema());
+            List<SchemaChange> changes = IcebergSchemaDiff.compare(subject, lakeSchema, schema);
             boolean incompatible = changes.stream().anyMatch(change -> !change.kind().evolvable());
             boolean typeChanged = changes.stream().anyMatch(change -> change.kind() == SchemaChange.Kind.TYPE_CHANGED);
             boolean evolves = changes.stream().anyMatch(change -> change.kind().evolvable());
@@ -284,7 +297,7 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
                 throw new IllegalStateException("mirror.on-incompatible-change=fail: " + changes.stream()
                         .filter(change -> !change.kind().evolvable()).map(SchemaChange::describe).toList());
             }
-            return new Shape(type, reason, reason == null && evolves ? IcebergSchemaDiff.evolve(lakeSchema, type.schema()) : null);
+            return new Shape(type, schema, reason, reason == null && evolves ? IcebergSchemaDiff.evolve(lakeSchema, schema) : null);
         }
     }
 }

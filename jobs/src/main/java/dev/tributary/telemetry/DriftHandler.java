@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.config.DriftConfig;
-import dev.tributary.deadletter.DeadLetter;
 import dev.tributary.lake.AcceptedShape;
 import dev.tributary.lake.ExtensionFields;
 import dev.tributary.schema.DriftSplit;
@@ -62,8 +61,14 @@ public final class DriftHandler {
         this.accepted = accepted;
     }
 
+    /** Parses a Kafka record. */
     public ParsedTelemetry parse(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, long nowMillis) {
-        ParsedTelemetry parsed = parser.parse(topic, partition, offset, timestamp, key, value, nowMillis);
+        return parse(new RecordOrigin(topic, partition, offset, null), timestamp, key, value, nowMillis);
+    }
+
+    /** Parses a record read from {@code origin}. */
+    public ParsedTelemetry parse(RecordOrigin origin, long timestamp, byte[] key, byte[] value, long nowMillis) {
+        ParsedTelemetry parsed = parser.parse(origin, timestamp, key, value, nowMillis);
         JsonNode event = tree(value);
         if (event == null) {
             return parsed;
@@ -72,13 +77,13 @@ public final class DriftHandler {
         if (changes.isEmpty()) {
             return parsed;
         }
-        Record record = new Record(topic, partition, offset, timestamp, key, value);
+        Record record = new Record(origin, timestamp, key, value);
         Map<String, JsonNode> overflow = new LinkedHashMap<>();
         String conflictAction = "rejected";
         if (parsed.reading() == null && config.onTypeConflict() == DriftConfig.OnTypeConflict.QUARANTINE) {
             DriftSplit.Conformed conformed = split.conform(event);
             if (conformed.unresolved().isEmpty() && !conformed.removed().isEmpty()) {
-                ParsedTelemetry repaired = parser.parse(topic, partition, offset, timestamp, key, bytes(conformed.event()), nowMillis);
+                ParsedTelemetry repaired = parser.parse(origin, timestamp, key, bytes(conformed.event()), nowMillis);
                 if (repaired.reading() != null) {
                     parsed = repaired;
                     event = conformed.event();
@@ -155,13 +160,13 @@ public final class DriftHandler {
     }
 
     /** The record being read, for its dead letter and its drift reports. */
-    private record Record(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+    private record Record(RecordOrigin origin, long timestamp, byte[] key, byte[] value) {
         ParsedTelemetry deadLetter(String reason) {
-            return ParsedTelemetry.invalid(new DeadLetter(topic, partition, offset, timestamp, key, value, reason, STAGE));
+            return ParsedTelemetry.invalid(origin.deadLetter(timestamp, key, value, reason, STAGE));
         }
 
         SchemaChangeEvent event(SchemaChange change, String action) {
-            return new SchemaChangeEvent(change, timestamp, topic, partition, offset, 1, action);
+            return new SchemaChangeEvent(change, timestamp, origin.topic(), origin.partition(), origin.offset(), 1, action);
         }
 
         /** The reports of one record: each distinct change once, with what was done about it. */

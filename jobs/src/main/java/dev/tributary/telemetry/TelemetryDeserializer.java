@@ -21,12 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * distinct change downstream.
  */
 public final class TelemetryDeserializer implements KafkaRecordDeserializationSchema<ParsedTelemetry> {
-    private final int maxEventBytes;
-    private final DriftConfig drift;
-    private final TelemetryLakeLayout layout;
-    private final CatalogLoader catalog;
-    private transient TelemetryParser parser;
-    private transient DriftHandler driftHandler;
+    private final Parsing parsing;
 
     /** Without drift checking. */
     public TelemetryDeserializer(int maxEventBytes) {
@@ -35,29 +30,49 @@ public final class TelemetryDeserializer implements KafkaRecordDeserializationSc
 
     /** {@code layout} and {@code catalog} are needed when added fields evolve the lake. */
     public TelemetryDeserializer(int maxEventBytes, DriftConfig drift, TelemetryLakeLayout layout, CatalogLoader catalog) {
-        this.maxEventBytes = maxEventBytes;
-        this.drift = requireNonNull(drift, "drift is null");
-        this.layout = layout;
-        this.catalog = catalog;
+        this.parsing = new Parsing(maxEventBytes, drift, layout, catalog);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedTelemetry> out) {
-        if (parser == null) {
-            parser = new TelemetryParser(maxEventBytes);
-            if (drift.enabled()) {
-                boolean evolves = drift.onFieldAdded() == DriftConfig.OnFieldAdded.EVOLVE;
-                driftHandler = new DriftHandler(drift, parser, evolves ? new AcceptedShape(layout, catalog) : null);
-            }
-        }
-        long now = System.currentTimeMillis();
-        out.collect(driftHandler == null
-                ? parser.parse(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value(), now)
-                : driftHandler.parse(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value(), now));
+        out.collect(parsing.parse(new RecordOrigin(record.topic(), record.partition(), record.offset(), null), record.timestamp(),
+                record.key(), record.value()));
     }
 
     @Override
     public TypeInformation<ParsedTelemetry> getProducedType() {
         return TypeInformation.of(ParsedTelemetry.class);
+    }
+
+    /** Parsing in a source, whichever the source: the parser, and the drift handler when drift checking is on; made on first use. */
+    static final class Parsing implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int maxEventBytes;
+        private final DriftConfig drift;
+        private final TelemetryLakeLayout layout;
+        private final CatalogLoader catalog;
+        private transient TelemetryParser parser;
+        private transient DriftHandler driftHandler;
+
+        Parsing(int maxEventBytes, DriftConfig drift, TelemetryLakeLayout layout, CatalogLoader catalog) {
+            this.maxEventBytes = maxEventBytes;
+            this.drift = requireNonNull(drift, "drift is null");
+            this.layout = layout;
+            this.catalog = catalog;
+        }
+
+        ParsedTelemetry parse(RecordOrigin origin, long timestamp, byte[] key, byte[] value) {
+            if (parser == null) {
+                parser = new TelemetryParser(maxEventBytes);
+                if (drift.enabled()) {
+                    boolean evolves = drift.onFieldAdded() == DriftConfig.OnFieldAdded.EVOLVE;
+                    driftHandler = new DriftHandler(drift, parser, evolves ? new AcceptedShape(layout, catalog) : null);
+                }
+            }
+            long now = System.currentTimeMillis();
+            return driftHandler == null
+                    ? parser.parse(origin, timestamp, key, value, now)
+                    : driftHandler.parse(origin, timestamp, key, value, now);
+        }
     }
 }

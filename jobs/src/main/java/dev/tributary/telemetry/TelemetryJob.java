@@ -2,6 +2,7 @@ package dev.tributary.telemetry;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.alerts.AlertCloudEventsJson;
 import dev.tributary.alerts.AlertSerializer;
 import dev.tributary.alerts.AlertTable;
 import dev.tributary.alerts.NotificationFunction;
@@ -16,6 +17,7 @@ import dev.tributary.cdc.ChangeDeserializer;
 import dev.tributary.cdc.ChangeRouter;
 import dev.tributary.cdc.ParsedChange;
 import dev.tributary.cdc.RowChange;
+import dev.tributary.config.KinesisConfig;
 import dev.tributary.config.LakeConfig;
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.deadletter.DeadLetter;
@@ -32,12 +34,18 @@ import dev.tributary.schemas.alerts.Alert;
 import dev.tributary.schemas.telemetry.EnrichedTelemetry;
 import java.util.Locale;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import java.util.Properties;
+import org.apache.flink.connector.kinesis.sink.KinesisStreamsSink;
+import org.apache.flink.connector.kinesis.sink.PartitionKeyGenerator;
+import org.apache.flink.streaming.connectors.kinesis.FlinkKinesisConsumer;
+import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConstants;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -101,6 +109,11 @@ public final class TelemetryJob {
         enriched.sinkTo(kafka.sink(new EnrichedSerializer(config.enrichedTopic()), DeliveryGuarantee.EXACTLY_ONCE, "enriched"))
                 .uid("sink-enriched")
                 .name("enriched topic");
+        if (config.kinesis().enrichedStreamArn() != null) {
+            enriched.sinkTo(kinesisSink(config.kinesis().enrichedStreamArn(), EnrichedSerializer::json, EnrichedTelemetry::getDeviceId))
+                    .uid("sink-enriched-kinesis")
+                    .name("enriched stream: Kinesis " + KinesisConfig.streamName(config.kinesis().enrichedStreamArn()));
+        }
         sinkAlerts(alerts);
         SchemaChangeReporting.report(readings.getSideOutput(DRIFT), config, kafka, DRIFT_STAGE, "drift");
         readings.getSideOutput(DEAD_LETTERS)
@@ -120,6 +133,11 @@ public final class TelemetryJob {
         alerts.sinkTo(kafka.sink(new AlertSerializer(config.alertsTopic(), config.pipelineName(), config.notifications()), DeliveryGuarantee.AT_LEAST_ONCE, "alerts"))
                 .uid("sink-alerts")
                 .name("alerts topic");
+        if (config.kinesis().alertsStreamArn() != null) {
+            alerts.sinkTo(kinesisSink(config.kinesis().alertsStreamArn(), new AlertCloudEventsJson(config.pipelineName()), Alert::getEntityId))
+                    .uid("sink-alerts-kinesis")
+                    .name("alert stream: Kinesis " + KinesisConfig.streamName(config.kinesis().alertsStreamArn()));
+        }
         AlertTable.append(alerts, config.lake(), config.notifications());
         if (config.notifications().notifiesOutsideKafka()) {
             alerts.process(new NotificationFunction(config.notifications(), config.pipelineName()), TypeInformation.of(DeadLetter.class))
@@ -191,8 +209,15 @@ public final class TelemetryJob {
                 .<ParsedTelemetry>forBoundedOutOfOrderness(config.outOfOrderness())
                 .withTimestampAssigner((parsed, kafkaTimestamp) -> parsed.eventTimeMillis())
                 .withIdleness(config.idleness());
-        return env.fromSource(telemetrySource(), watermarks, "telemetry source")
-                .uid("telemetry-source")
+        KinesisConfig kinesis = config.kinesis();
+        DataStream<ParsedTelemetry> parsed = kinesis.source() == KinesisConfig.Source.KINESIS
+                ? env.addSource(kinesisSource(kinesis), "telemetry source: Kinesis " + KinesisConfig.streamName(kinesis.streamArn()))
+                        .uid("telemetry-source-kinesis")
+                        .assignTimestampsAndWatermarks(watermarks)
+                        .uid("telemetry-watermarks-kinesis")
+                : env.fromSource(telemetrySource(), watermarks, "telemetry source")
+                        .uid("telemetry-source");
+        return parsed
                 .process(new SplitParsed())
                 .uid("parse-validate")
                 .name("parse and validate");
@@ -254,6 +279,31 @@ public final class TelemetryJob {
                         TypeInformation.of(Alert.class))
                 .uid("anomaly-detect")
                 .name("anomaly: detectors per entity");
+    }
+
+    /**
+     * Raw readings from a Kinesis stream, with Flink's {@code FlinkKinesisConsumer} (shard positions
+     * in checkpoints; enhanced fan-out and the rest of its settings through {@code kinesis.property.*}).
+     * Its newer {@code KinesisStreamsSource} addresses streams by ARN only, which kinesalite does not
+     * understand. A job without a checkpoint starts as {@code source.starting-offsets} says.
+     */
+    private FlinkKinesisConsumer<ParsedTelemetry> kinesisSource(KinesisConfig kinesis) {
+        Properties consumer = kinesis.clientProperties();
+        consumer.putIfAbsent(ConsumerConfigConstants.STREAM_INITIAL_POSITION,
+                config.startingOffsets() == PipelineConfig.StartingOffsets.LATEST ? "LATEST" : "TRIM_HORIZON");
+        return new FlinkKinesisConsumer<>(KinesisConfig.streamName(kinesis.streamArn()),
+                new KinesisTelemetryDeserializer(config.maxEventBytes(), config.drift(), layout(), Catalogs.loader(config.lake())), consumer);
+    }
+
+    /** An at-least-once sink to a Kinesis stream (Kinesis has no transactions), partitioned by {@code partitionKey}. */
+    private <T> KinesisStreamsSink<T> kinesisSink(String streamArn, SerializationSchema<T> serializer, PartitionKeyGenerator<T> partitionKey) {
+        return KinesisStreamsSink.<T>builder()
+                .setStreamName(KinesisConfig.streamName(streamArn))
+                .setKinesisClientProperties(config.kinesis().clientProperties())
+                .setSerializationSchema(serializer)
+                .setPartitionKeyGenerator(partitionKey)
+                .setFailOnError(false)
+                .build();
     }
 
     private KafkaSource<ParsedTelemetry> telemetrySource() {

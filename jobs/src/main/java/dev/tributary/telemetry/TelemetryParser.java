@@ -1,6 +1,5 @@
 package dev.tributary.telemetry;
 
-import dev.tributary.deadletter.DeadLetter;
 import dev.tributary.format.InvalidRecordException;
 import dev.tributary.format.JsonAvroReader;
 import dev.tributary.schemas.telemetry.EnrichedTelemetry;
@@ -28,33 +27,39 @@ public final class TelemetryParser {
         this.maxEventBytes = maxEventBytes;
     }
 
+    /** Parses a Kafka record. */
     public ParsedTelemetry parse(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, long nowMillis) {
+        return parse(new RecordOrigin(topic, partition, offset, null), timestamp, key, value, nowMillis);
+    }
+
+    /** Parses a record read from {@code origin}. */
+    public ParsedTelemetry parse(RecordOrigin origin, long timestamp, byte[] key, byte[] value, long nowMillis) {
         if (value == null) {
-            return invalid(topic, partition, offset, timestamp, key, null, "empty message: the record value is null");
+            return invalid(origin, timestamp, key, null, "empty message: the record value is null");
         }
         if (value.length == 0) {
-            return invalid(topic, partition, offset, timestamp, key, value, "empty message: the record value has no bytes");
+            return invalid(origin, timestamp, key, value, "empty message: the record value has no bytes");
         }
         if (value.length > maxEventBytes) {
-            return invalid(topic, partition, offset, timestamp, key, value,
+            return invalid(origin, timestamp, key, value,
                     "event too large: " + value.length + " bytes, more than telemetry.max-event-bytes=" + maxEventBytes);
         }
         TelemetryReading reading;
         try {
             reading = reader.read(value, TelemetryReading.getClassSchema());
         } catch (InvalidRecordException e) {
-            return invalid(topic, partition, offset, timestamp, key, value, e.getMessage());
+            return invalid(origin, timestamp, key, value, e.getMessage());
         }
         if (reading.getEventId().isBlank()) {
-            return invalid(topic, partition, offset, timestamp, key, value, "empty value at 'event_id'");
+            return invalid(origin, timestamp, key, value, "empty value at 'event_id'");
         }
         if (reading.getDeviceId().isBlank()) {
-            return invalid(topic, partition, offset, timestamp, key, value, "empty value at 'device_id'");
+            return invalid(origin, timestamp, key, value, "empty value at 'device_id'");
         }
         if (reading.getSequence() < 0) {
-            return invalid(topic, partition, offset, timestamp, key, value, "negative value " + reading.getSequence() + " at 'sequence'");
+            return invalid(origin, timestamp, key, value, "negative value " + reading.getSequence() + " at 'sequence'");
         }
-        return ParsedTelemetry.valid(toPending(reading, new SourcePosition(topic, partition, offset), Instant.ofEpochMilli(nowMillis)));
+        return ParsedTelemetry.valid(toPending(reading, new SourcePosition(origin.topic(), origin.partition(), origin.offset(), origin.sequenceNumber()), Instant.ofEpochMilli(nowMillis)));
     }
 
     /** The reading's fields, shared not copied, in the enriched shape, waiting for enrichment. */
@@ -78,7 +83,7 @@ public final class TelemetryParser {
         return enriched;
     }
 
-    private static ParsedTelemetry invalid(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, String reason) {
-        return ParsedTelemetry.invalid(new DeadLetter(topic, partition, offset, timestamp, key, value, reason, STAGE));
+    private static ParsedTelemetry invalid(RecordOrigin origin, long timestamp, byte[] key, byte[] value, String reason) {
+        return ParsedTelemetry.invalid(origin.deadLetter(timestamp, key, value, reason, STAGE));
     }
 }

@@ -90,6 +90,30 @@ class PipelineConfigTest {
     }
 
     @Test
+    void kinesisIsChosenByConfigurationAndChecked() {
+        String arn = "arn:aws:kinesis:eu-west-1:123456789012:stream/fleet-telemetry";
+        Map<String, String> values = minimal();
+        values.put("telemetry.source", "kinesis");
+        values.put("kinesis.stream-arn", arn);
+        values.put("kinesis.property.aws.credentials.provider.basic.secretkey", "do-not-print");
+        PipelineConfig config = PipelineConfig.from(values);
+        assertThat(config.kinesis().source()).isEqualTo(KinesisConfig.Source.KINESIS);
+        assertThat(config.kinesis().region()).isEqualTo("eu-west-1");
+        assertThat(config.kinesis().clientProperties()).containsEntry("aws.region", "eu-west-1").doesNotContainKey("aws.endpoint");
+        assertThat(KinesisConfig.streamName(arn)).isEqualTo("fleet-telemetry");
+        assertThat(config.describe()).contains("telemetry.source = kinesis " + arn).doesNotContain("do-not-print");
+        assertThat(PipelineConfig.from(minimal()).kinesis().source()).isEqualTo(KinesisConfig.Source.KAFKA);
+
+        assertThatThrownBy(() -> PipelineConfig.from(with("telemetry.source", "kinesis")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'kinesis.stream-arn'");
+        assertThatThrownBy(() -> PipelineConfig.from(with("kinesis.stream-arn", "fleet-telemetry")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'kinesis.stream-arn'").hasMessageContaining("'fleet-telemetry'");
+        values.put("source.bounded", "true");
+        assertThatThrownBy(() -> PipelineConfig.from(values))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'source.bounded'").hasMessageContaining("Kinesis");
+    }
+
+    @Test
     void badDurationNamesKeyAndValue() {
         assertThatThrownBy(() -> PipelineConfig.from(with("checkpoint.interval", "abc")))
                 .isInstanceOf(ConfigException.class)
@@ -177,6 +201,31 @@ class PipelineConfigTest {
                 .contains("kafka.bootstrap-servers = localhost:9092")
                 .doesNotContain("hunter2")
                 .doesNotContain("PlainLoginModule");
+    }
+
+    @Test
+    void kafkaAuthenticationReachesEveryClientButNeverTheDescription() {
+        Map<String, String> values = minimal();
+        values.put("kafka.auth", "scram-sha-512");
+        values.put("kafka.auth.username", "tributary");
+        values.put("kafka.property.client.dns.lookup", "use_all_dns_ips");
+
+        PipelineConfig config = PipelineConfig.from(values, Map.of("TRIBUTARY_KAFKA_PASSWORD", "pw-in-env-7"));
+
+        assertThat(config.kafkaClientProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("client.dns.lookup", "use_all_dns_ips")
+                .hasEntrySatisfying("sasl.jaas.config", jaas -> assertThat(jaas).contains("password=\"pw-in-env-7\""));
+        assertThat(config.kafkaProperties()).doesNotContainKey("sasl.jaas.config");
+        assertThat(config.describe())
+                .contains("kafka.auth = scram-sha-512: SCRAM-SHA-512 as user 'tributary' (password from environment variable TRIBUTARY_KAFKA_PASSWORD)")
+                .doesNotContain("pw-in-env-7");
+        assertThat(config.toString()).contains("kafka.auth = scram-sha-512").doesNotContain("pw-in-env-7");
+
+        values.put("kafka.property.security.protocol", "SASL_PLAINTEXT");
+        assertThatThrownBy(() -> PipelineConfig.from(values, Map.of("TRIBUTARY_KAFKA_PASSWORD", "pw-in-env-7")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'kafka.property.security.protocol'");
     }
 
     @Test

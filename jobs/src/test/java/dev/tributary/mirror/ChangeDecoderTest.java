@@ -32,8 +32,10 @@ class ChangeDecoderTest {
         row.put("updated_at", 1_767_225_600_123_456L);
         row.put("day", 20_454);
         row.put("small", null);
-        DecodedChange change = ChangeDecoder.decode(ITEMS.key(row), ITEMS.value("c", null, row, 1L));
+        DecodedChange change = ChangeDecoder.decode(ITEMS.key(row), ITEMS.value("c", null, row, 1_767_225_600_123L));
         assertThat(change.kind()).isEqualTo(RowKind.INSERT);
+        assertThat(change.operation()).isEqualTo("c");
+        assertThat(change.committedMicros()).isEqualTo(1_767_225_600_123_000L);
         assertThat(change.keyColumns()).containsExactly("id");
         ConnectRowType type = ConnectRowType.of(change.rowSchema(), change.keyColumns());
         assertThat(type.schema().findField("id").isRequired()).isTrue();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.config.ConfigException;
 import dev.tributary.config.ConfigValues;
+import dev.tributary.kafka.KafkaAuth;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +22,10 @@ import java.util.Set;
  * once; every error names the key and the value. Keys are listed in README.md ("Capture").
  *
  * <p>Debezium's own properties can be set or overridden with the {@code debezium.} prefix
- * ({@code debezium.snapshot.fetch.size=5000}); Kafka producer properties with
- * {@code kafka.property.}.
+ * ({@code debezium.snapshot.fetch.size=5000}); Kafka client properties with
+ * {@code kafka.property.}. Kafka authentication ({@code kafka.auth}, see {@link KafkaAuth}) applies to
+ * every Kafka client of the service: the change producer, and Debezium's offset store and schema
+ * history when they are kept in Kafka.
  *
  * @param tables the captured tables as {@code schema.table} (PostgreSQL) or {@code database.table}
  * @param password the database password; never printed
@@ -44,6 +47,7 @@ public record CaptureConfig(
         int topicPartitions,
         String bootstrapServers,
         Map<String, String> kafkaProperties,
+        KafkaAuth kafkaAuth,
         Map<String, String> debeziumOverrides) {
 
     public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
@@ -74,6 +78,7 @@ public record CaptureConfig(
         requireNonNull(snapshotMode, "snapshotMode is null");
         requireNonNull(bootstrapServers, "bootstrapServers is null");
         kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
+        requireNonNull(kafkaAuth, "kafkaAuth is null");
         debeziumOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(debeziumOverrides));
     }
 
@@ -83,7 +88,9 @@ public record CaptureConfig(
 
     public static CaptureConfig from(Map<String, String> values, Map<String, String> environment) {
         ConfigValues reader = new ConfigValues(values);
-        reader.requireKnown(KEYS, KAFKA_PROPERTY_PREFIX, DEBEZIUM_PREFIX);
+        Set<String> known = new java.util.HashSet<>(KEYS);
+        known.addAll(KafkaAuth.KEYS);
+        reader.requireKnown(known, KAFKA_PROPERTY_PREFIX, DEBEZIUM_PREFIX);
         String name = reader.string("capture.name", "tributary");
         if (!name.matches("[a-z0-9][a-z0-9_]*")) {
             throw new ConfigException("capture.name", name, "expected lower-case letters, digits and underscores (it names the replication slot)");
@@ -93,6 +100,7 @@ public record CaptureConfig(
             throw new ConfigException("Missing required configuration key 'capture.database.type'");
         }
         String passwordVariable = reader.string("capture.database.password-env", DEFAULT_PASSWORD_VARIABLE);
+        Map<String, String> kafkaProperties = reader.withPrefix(KAFKA_PROPERTY_PREFIX);
         return new CaptureConfig(
                 name,
                 kind,
@@ -109,8 +117,14 @@ public record CaptureConfig(
                 reader.string("capture.snapshot-mode", "initial"),
                 reader.positiveInt("capture.topic-partitions", 1),
                 reader.required("kafka.bootstrap-servers"),
-                reader.withPrefix(KAFKA_PROPERTY_PREFIX),
+                kafkaProperties,
+                KafkaAuth.from(reader, kafkaProperties, environment),
                 reader.withPrefix(DEBEZIUM_PREFIX));
+    }
+
+    /** The properties of every Kafka client of the service: the authentication's, then the user's {@code kafka.property.*}. */
+    public Map<String, String> kafkaClientProperties() {
+        return kafkaAuth.clientProperties(kafkaProperties);
     }
 
     /** The Debezium topic prefix: change events go to {@code <prefix>.cdc.<database>.<table>}. */
@@ -187,6 +201,13 @@ public record CaptureConfig(
             properties.setProperty("schema.history.internal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
             properties.setProperty("schema.history.internal.kafka.topic", schemaHistoryTopic());
             properties.setProperty("schema.history.internal.kafka.bootstrap.servers", bootstrapServers);
+            // Kafka Connect's offset store builds its clients from the engine's own properties; the schema
+            // history from those under its producer and consumer prefixes.
+            kafkaClientProperties().forEach((key, value) -> {
+                properties.setProperty(key, value);
+                properties.setProperty("schema.history.internal.producer." + key, value);
+                properties.setProperty("schema.history.internal.consumer." + key, value);
+            });
         }
         debeziumOverrides.forEach(properties::setProperty);
         return properties;
@@ -196,6 +217,7 @@ public record CaptureConfig(
     public String describe() {
         return "capture " + name + ": " + kind.configName() + " " + user + "@" + hostname + ":" + port + "/" + database
                 + " tables " + tables + " -> " + debeziumTopicPrefix() + ".<database>.<table> on " + bootstrapServers
+                + " (" + kafkaAuth.describe() + ")"
                 + ", offsets in " + (offsetStore == OffsetStore.FILE ? offsetsFile().toString() : "topic " + offsetsTopic());
     }
 

@@ -1,5 +1,6 @@
 package dev.tributary.capture;
 
+import dev.tributary.kafka.KafkaConnectionCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Change events to Kafka: an idempotent producer with {@code acks=all}, topics created on first
  * use (as Kafka Connect's topic creation does), and a flush that fails if any send failed.
+ * With {@code kafka.auth} set, the credentials are checked once before the producer starts, so
+ * that refused ones stop the service with a clear message.
  */
 public final class KafkaChangeSink implements ChangeSink {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaChangeSink.class);
@@ -42,10 +45,10 @@ public final class KafkaChangeSink implements ChangeSink {
         properties.put("compression.type", "lz4");
         properties.put("linger.ms", "5");
         properties.put("client.id", "tributary-capture-" + config.name());
-        properties.putAll(config.kafkaProperties());
+        properties.putAll(config.kafkaClientProperties());
+        KafkaConnectionCheck.verify(config.kafkaAuth(), config.bootstrapServers(), config.kafkaClientProperties(), KafkaConnectionCheck.DEFAULT_TIMEOUT);
         this.producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
-        Map<String, Object> adminProperties = new java.util.HashMap<>();
-        config.kafkaProperties().forEach(adminProperties::put);
+        Map<String, Object> adminProperties = new java.util.HashMap<>(config.kafkaClientProperties());
         adminProperties.put("bootstrap.servers", config.bootstrapServers());
         this.admin = Admin.create(adminProperties);
     }

@@ -53,6 +53,35 @@ class CaptureConfigTest {
     }
 
     @Test
+    void kafkaAuthenticationReachesTheProducerAndDebeziumsKafkaClients() {
+        Map<String, String> values = minimal("mariadb");
+        values.put("capture.tables", "fleet.vehicles");
+        values.put("capture.offset-store", "kafka");
+        values.put("kafka.auth", "scram-sha-512");
+        values.put("kafka.auth.username", "capture");
+        values.put("kafka.truststore.location", "/etc/tributary/ca.pem");
+        values.put("kafka.property.client.dns.lookup", "use_all_dns_ips");
+        CaptureConfig config = CaptureConfig.from(values, Map.of("TRIBUTARY_KAFKA_PASSWORD", "kafka-pw-8", "TRIBUTARY_CAPTURE_PASSWORD", "db-pw-9"));
+
+        assertThat(config.kafkaClientProperties()).containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("ssl.truststore.location", "/etc/tributary/ca.pem").containsEntry("client.dns.lookup", "use_all_dns_ips");
+        Properties debezium = config.debeziumProperties();
+        // Kafka Connect's offset store reads its clients' settings from the top level, the schema history from its prefixes.
+        for (String prefix : new String[] {"", "schema.history.internal.producer.", "schema.history.internal.consumer."}) {
+            assertThat(debezium.getProperty(prefix + "security.protocol")).as(prefix).isEqualTo("SASL_SSL");
+            assertThat(debezium.getProperty(prefix + "sasl.mechanism")).as(prefix).isEqualTo("SCRAM-SHA-512");
+            assertThat(debezium.getProperty(prefix + "sasl.jaas.config")).as(prefix).contains("username=\"capture\"").contains("kafka-pw-8");
+            assertThat(debezium.getProperty(prefix + "ssl.truststore.type")).as(prefix).isEqualTo("PEM");
+        }
+        assertThat(config.describe()).contains("SCRAM-SHA-512 as user 'capture'").doesNotContain("kafka-pw-8").doesNotContain("db-pw-9");
+        assertThat(config.toString()).doesNotContain("kafka-pw-8").doesNotContain("db-pw-9");
+
+        // With offsets in files, Debezium opens no Kafka client and gets no Kafka settings.
+        values.put("capture.offset-store", "file");
+        assertThat(CaptureConfig.from(values, Map.of("TRIBUTARY_KAFKA_PASSWORD", "kafka-pw-8")).debeziumProperties()).doesNotContainKey("sasl.jaas.config");
+    }
+
+    @Test
     void badValuesNameTheKeyAndTheValue() {
         Map<String, String> values = minimal("oracle");
         assertThatThrownBy(() -> CaptureConfig.from(values, Map.of())).isInstanceOf(ConfigException.class)
