@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -121,33 +118,8 @@ public final class LocalS3 implements AutoCloseable {
 
     /** S3Proxy's jars: {@code cli/s3proxy/target/lib}, or {@code TRIBUTARY_S3PROXY_LIB}. */
     static String classPath() throws IOException {
-        Path directory = libraryDirectory();
-        if (!Files.isDirectory(directory)) {
-            throw new IOException("S3Proxy's jars are not in " + directory
-                    + ": build the project (mvn -B package -DskipTests gathers them) or set TRIBUTARY_S3PROXY_LIB to a directory that holds them");
-        }
-        try (Stream<Path> jars = Files.list(directory)) {
-            String classPath = jars.filter(jar -> jar.toString().endsWith(".jar")).sorted().map(Path::toString)
-                    .collect(Collectors.joining(java.io.File.pathSeparator));
-            if (classPath.isEmpty()) {
-                throw new IOException("No jars in " + directory + ": rebuild the project (mvn -B package -DskipTests)");
-            }
-            return classPath;
-        }
-    }
-
-    private static Path libraryDirectory() {
-        String configured = System.getenv("TRIBUTARY_S3PROXY_LIB");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        try {
-            // cli/target/classes or cli/target/tributary-cli-*.jar: cli/ is two levels up from either's parent.
-            Path code = Path.of(LocalS3.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return code.getParent().getParent().resolve("s3proxy").resolve("target").resolve("lib");
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("cannot tell where the CLI's classes are", e);
-        }
+        return ChildProcesses.jarClassPath(ChildProcesses.libraryDirectory("TRIBUTARY_S3PROXY_LIB", "../s3proxy/target/lib"),
+                "S3Proxy's jars", "build the project (mvn -B package -DskipTests gathers them) or set TRIBUTARY_S3PROXY_LIB to a directory that holds them");
     }
 
     public URI endpoint() {
