@@ -115,6 +115,41 @@ public final class ChildProcesses {
         }
     }
 
+    /**
+     * The jars of {@code directory}, sorted, as a class path; fails naming {@code what} is missing and
+     * {@code remedy} (how to get it) when there is no such directory or no jar in it.
+     */
+    static String jarClassPath(Path directory, String what, String remedy) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new IOException(what + " are not in " + directory + ": " + remedy);
+        }
+        try (java.util.stream.Stream<Path> jars = Files.list(directory)) {
+            String classPath = jars.filter(jar -> jar.toString().endsWith(".jar")).sorted().map(Path::toString)
+                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+            if (classPath.isEmpty()) {
+                throw new IOException("No jars in " + directory + ": " + remedy);
+            }
+            return classPath;
+        }
+    }
+
+    /**
+     * The directory named by the environment variable {@code variable}, or else {@code relative} to the
+     * CLI's {@code target/} (where both target/classes, for ./tributary and the tests, and the CLI's jar sit).
+     */
+    static Path libraryDirectory(String variable, String relative) {
+        String configured = System.getenv(variable);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        try {
+            Path code = Path.of(ChildProcesses.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return code.getParent().resolve(relative).normalize();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot tell where the CLI's classes are", e);
+        }
+    }
+
     /** The java launcher of the JVM running this code. */
     static Path currentJava() {
         return Path.of(System.getProperty("java.home"), "bin", "java");

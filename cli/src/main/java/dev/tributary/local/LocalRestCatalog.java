@@ -4,15 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Iceberg's reference REST catalog server ({@code org.apache.iceberg.rest.RESTCatalogServer}) as a
@@ -80,32 +77,9 @@ public final class LocalRestCatalog implements AutoCloseable {
 
     /** The server's jars: the build's {@code target/rest-catalog}, or {@code TRIBUTARY_REST_CATALOG_LIB}. */
     static String classPath() throws IOException {
-        Path directory = libraryDirectory();
-        if (!Files.isDirectory(directory)) {
-            throw new IOException("The Iceberg REST catalog server's jars are not in " + directory
-                    + ": build the CLI (mvn -B install -DskipTests; ./tributary does) or set TRIBUTARY_REST_CATALOG_LIB to a directory that holds them");
-        }
-        try (Stream<Path> jars = Files.list(directory)) {
-            String classPath = jars.filter(jar -> jar.toString().endsWith(".jar")).sorted().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
-            if (classPath.isEmpty()) {
-                throw new IOException("No jars in " + directory + ": rebuild the CLI (mvn -B install -DskipTests)");
-            }
-            return classPath;
-        }
-    }
-
-    private static Path libraryDirectory() {
-        String configured = System.getenv("TRIBUTARY_REST_CATALOG_LIB");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        try {
-            // target/classes (./tributary, the tests) or target/tributary-cli-*.jar: both sit in target/.
-            Path code = Path.of(LocalRestCatalog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return code.getParent().resolve("rest-catalog");
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("cannot tell where the CLI's classes are", e);
-        }
+        return ChildProcesses.jarClassPath(ChildProcesses.libraryDirectory("TRIBUTARY_REST_CATALOG_LIB", "rest-catalog"),
+                "The Iceberg REST catalog server's jars",
+                "build the CLI (mvn -B install -DskipTests; ./tributary does) or set TRIBUTARY_REST_CATALOG_LIB to a directory that holds them");
     }
 
     public int port() {

@@ -39,6 +39,32 @@ class DeployFilesTest {
     }
 
     @Test
+    void theAwsProfilesPutTheLakeInGlueAndOnS3WhereTrinoAndAthenaLook() throws Exception {
+        java.util.Properties trino = properties(ROOT.resolve("deploy/trino/glue/lake.properties"));
+        String athena = Files.readString(ROOT.resolve("deploy/athena/01-database.sql"));
+        for (String file : new String[] {"telemetry.properties", "lake-mirror.properties"}) {
+            PipelineConfig config = PipelineConfig.fromFile(ROOT.resolve("deploy/flink/aws").resolve(file), Map.of());
+            dev.tributary.config.LakeConfig lake = config.lake();
+            assertThat(lake.catalogType()).as(file).isEqualTo(dev.tributary.config.LakeConfig.CatalogType.GLUE);
+            assertThat(dev.tributary.lake.Catalogs.implementation(lake)).isEqualTo("org.apache.iceberg.aws.glue.GlueCatalog");
+            assertThat(dev.tributary.lake.Catalogs.properties(lake)).as(file)
+                    .containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
+                    .containsEntry("http-client.type", "urlconnection")
+                    .containsEntry("client.region", trino.getProperty("hive.metastore.glue.region"))
+                    .doesNotContainKeys("s3.endpoint", "uri");
+            assertThat(lake.warehouse()).as(file).isEqualTo(trino.getProperty("hive.metastore.glue.default-warehouse-dir"));
+            assertThat(trino.getProperty("s3.region")).isEqualTo(lake.catalogProperties().get("client.region"));
+            // The Glue database the jobs create their tables in is the one Athena's statements and Trino's queries name.
+            String database = file.startsWith("lake-mirror") ? config.mirror().namespace() : lake.namespace();
+            assertThat(database).isEqualTo("fleet");
+            assertThat(athena).contains("CREATE DATABASE IF NOT EXISTS " + database);
+            assertThat(config.describe()).as(file).contains("lake = glue s3://");
+        }
+        PipelineConfig telemetry = PipelineConfig.fromFile(ROOT.resolve("deploy/flink/aws/telemetry.properties"), Map.of());
+        assertThat(telemetry.lake().writer()).as("EMR 7's Flink 1.20.0").isEqualTo(dev.tributary.config.LakeConfig.Writer.FLINK_SINK);
+    }
+
+    @Test
     void dockerComposePinsItsImagesAndNamesTheJarAndConfigurationWeBuild() throws Exception {
         JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
         Iterator<Map.Entry<String, JsonNode>> services = compose.get("services").fields();

@@ -66,6 +66,16 @@ final class PipelineRuns {
         stack.flink().awaitResult(job, timeout);
     }
 
+    /** Asserts that the lake's telemetry table holds each valid reading the simulator sent exactly once (ids compared). */
+    static void assertEveryValidReadingInTheLakeOnce(dev.tributary.config.LakeConfig lake, SimulationReport report) throws java.io.IOException {
+        try (dev.tributary.local.LakeInspector inspector = new dev.tributary.local.LakeInspector(lake)) {
+            dev.tributary.local.LakeInspector.Counts counts = inspector.count(dev.tributary.lake.TelemetryTable.identifier(lake), "event_id");
+            org.assertj.core.api.Assertions.assertThat(counts.rows()).isEqualTo(report.valid());
+            org.assertj.core.api.Assertions.assertThat(counts.distinct()).isEqualTo(report.valid());
+            org.assertj.core.api.Assertions.assertThat(counts.values()).isEqualTo(new java.util.HashSet<Object>(report.validEventIds()));
+        }
+    }
+
     void awaitAlerts(AlertTail alerts, long distinctAlerts, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (alerts.received("opened").size() + alerts.received("resolved").size() < distinctAlerts && System.nanoTime() < deadline) {

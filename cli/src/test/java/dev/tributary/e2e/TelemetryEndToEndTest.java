@@ -7,7 +7,6 @@ import dev.tributary.alerts.AlertCloudEvents;
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.deadletter.DeadLetterSerializer;
 import dev.tributary.format.JsonAvroReader;
-import dev.tributary.lake.TelemetryTable;
 import dev.tributary.local.AlertTail;
 import dev.tributary.local.LakeInspector;
 import dev.tributary.local.LocalStack;
@@ -22,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,12 +87,7 @@ class TelemetryEndToEndTest {
     @Test
     void everyValidReadingIsInTheLakeExactlyOnce() throws Exception {
         assertThat(report.valid()).isEqualTo(EVENTS);
-        try (LakeInspector lake = new LakeInspector(config.lake())) {
-            LakeInspector.Counts counts = lake.count(TelemetryTable.identifier(config.lake()), "event_id");
-            assertThat(counts.rows()).isEqualTo(EVENTS);
-            assertThat(counts.distinct()).isEqualTo(EVENTS);
-            assertThat(counts.values()).isEqualTo(new HashSet<Object>(report.validEventIds()));
-        }
+        PipelineRuns.assertEveryValidReadingInTheLakeOnce(config.lake(), report);
     }
 
     @Test

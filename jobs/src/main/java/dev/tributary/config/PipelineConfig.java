@@ -94,8 +94,7 @@ public record PipelineConfig(
     private static final Set<String> KEYS = Set.of(
             "pipeline.name", "kafka.bootstrap-servers", "topic.prefix", "topic.telemetry", "topic.enriched",
             "topic.alerts", "topic.dlq", "topic.cdc-pattern", "source.starting-offsets", "source.bounded",
-            "source.group-id", "catalog.type", "catalog.uri", "catalog.warehouse", "catalog.name",
-            "lake.namespace", "lake.telemetry-table", "lake.file-format", "lake.arrays", "lake.writer", "job.parallelism",
+            "source.group-id", "job.parallelism",
             "checkpoint.interval", "watermark.out-of-orderness", "watermark.idleness", "enrichment.max-wait",
             "telemetry.max-event-bytes", "rules.file", "rules.headlights.min-duration",
             "mirror.tables", "mirror.namespace", "mirror.table-naming", "mirror.on-incompatible-change", "topic.mirror-dlq",
@@ -122,7 +121,8 @@ public record PipelineConfig(
         known.addAll(SchemaChangeConfig.KEYS);
         known.addAll(DriftConfig.KEYS);
         known.addAll(KinesisConfig.KEYS);
-        reader.requireKnown(known, KAFKA_PROPERTY_PREFIX, KinesisConfig.PROPERTY_PREFIX);
+        known.addAll(LakeConfig.KEYS);
+        reader.requireKnown(known, KAFKA_PROPERTY_PREFIX, KinesisConfig.PROPERTY_PREFIX, LakeConfig.CATALOG_PROPERTY_PREFIX);
         String pipeline = reader.string("pipeline.name", "fleet");
         if (!pipeline.matches("[a-z0-9][a-z0-9-]*")) {
             throw new ConfigException("pipeline.name", pipeline, "expected lower-case letters, digits and dashes");
@@ -154,16 +154,7 @@ public record PipelineConfig(
                 reader.choice("source.starting-offsets", StartingOffsets.class, StartingOffsets.EARLIEST),
                 reader.bool("source.bounded", false),
                 reader.string("source.group-id", "tributary-" + pipeline + "-telemetry"),
-                new LakeConfig(
-                        reader.choice("catalog.type", LakeConfig.CatalogType.class, LakeConfig.CatalogType.JDBC),
-                        reader.string("catalog.name", "lake"),
-                        reader.string("catalog.uri", null),
-                        reader.required("catalog.warehouse"),
-                        reader.string("lake.namespace", "fleet"),
-                        reader.string("lake.telemetry-table", "telemetry"),
-                        reader.choice("lake.file-format", LakeConfig.FileFormat.class, LakeConfig.FileFormat.ORC),
-                        reader.choice("lake.arrays", LakeConfig.ArrayLayout.class, LakeConfig.ArrayLayout.LIST),
-                        reader.choice("lake.writer", LakeConfig.Writer.class, LakeConfig.Writer.DYNAMIC_SINK)),
+                LakeConfig.from(reader),
                 reader.positiveInt("job.parallelism", 2),
                 reader.positiveDuration("checkpoint.interval", "10s"),
                 reader.duration("watermark.out-of-orderness", "5s"),
@@ -231,6 +222,8 @@ public record PipelineConfig(
                 .append(isSecret(key) ? "******" : value).append('\n'));
         out.append("lake = ").append(lake.catalogType().name().toLowerCase(Locale.ROOT)).append(' ')
                 .append(lake.warehouse()).append(' ').append(lake.namespace()).append('.').append(lake.telemetryTable()).append('\n');
+        lake.catalogProperties().forEach((key, value) -> out.append("catalog property ").append(key).append(" = ")
+                .append(isSecret(key) || LakeConfig.isCredential(key) ? "******" : value).append('\n'));
         out.append("job.parallelism = ").append(parallelism).append(", checkpoint.interval = ").append(Durations.format(checkpointInterval)).append('\n');
         return out.toString();
     }
