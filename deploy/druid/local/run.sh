@@ -5,6 +5,9 @@
 #                                                          processes, posts the supervisor spec with
 #                                                          bootstrap.servers replaced (default localhost:9092)
 #   deploy/druid/local/run.sh stop                         stops the processes it started
+#   deploy/druid/local/run.sh jars                         only copies the jars (once) into target/druid-local/lib
+#                                                          (DruidIngestTest and .ci/run use it; MAVEN_OPTS passes
+#                                                          e.g. -Dmaven.repo.local to mvn)
 # Query: curl -XPOST -H 'Content-Type: application/json' localhost:18282/druid/v2/sql \
 #          -d '{"query":"SELECT SUM(readings) FROM fleet_telemetry"}'
 # No web console (Druid does not publish it to Maven Central) and no historical: segments are
@@ -14,19 +17,34 @@ here="$(cd "$(dirname "$0")" && pwd)"
 work="$here/target/druid-local"
 mkdir -p "$work"
 cd "$work"
-opens="--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
- --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
- --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
- --add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED -Duser.timezone=UTC -Dfile.encoding=UTF-8"
+opens="$(grep -v '^#' "$here/conf/jvm.options" | tr '\n' ' ')"
+
+# Druid's jars from the Maven local repository (downloaded into it from Maven Central the first time),
+# copied once into lib/; lib/.complete marks a finished copy, so an interrupted one is done again.
+jars() {
+  if [ -f lib/.complete ]; then
+    return
+  fi
+  rm -rf lib.partial
+  echo "Copying Druid's jars (about 210, 190 MB) into $work/lib with mvn dependency:copy-dependencies ..." >&2
+  started=$SECONDS
+  mvn -B -q -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$work/lib.partial" >&2
+  touch lib.partial/.complete
+  rm -rf lib
+  mv lib.partial lib
+  echo "Copied $(find lib -name '*.jar' | wc -l) jars ($(du -sm lib | cut -f1) MB) in $((SECONDS - started)) s." >&2
+}
 
 case "${1:-}" in
+  jars)
+    jars
+    echo "$work/lib"
+    ;;
   start)
     bootstrap="${2:-localhost:9092}"
-    if [ ! -d lib ]; then
-      mvn -B -q -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$work/lib"
-    fi
+    jars
     mkdir -p var/zookeeper
-    nohup java -Xmx256m -cp 'lib/*' org.apache.zookeeper.server.quorum.QuorumPeerMain "$here/conf/zookeeper.cfg" > zookeeper.log 2>&1 &
+    nohup java -Xmx256m -cp "$here/conf/_common:lib/*" org.apache.zookeeper.server.quorum.QuorumPeerMain "$here/conf/zookeeper.cfg" > zookeeper.log 2>&1 &
     echo $! > zookeeper.pid
     sleep 3
     for service in coordinator indexer broker; do

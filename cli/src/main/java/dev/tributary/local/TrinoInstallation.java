@@ -213,7 +213,8 @@ public record TrinoInstallation(Path home, Path javaHome) {
         }
     }
 
-    private static void deleteRecursively(Path path) throws IOException {
+    /** Deletes a file or a directory with all it holds; nothing when it does not exist. */
+    static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

@@ -40,8 +40,12 @@ final class PipelineRuns {
 
     /** Publishes the fleet's tables as CDC events, then all its telemetry; returns what was sent. */
     SimulationReport produce(SimulatorConfig simulatorConfig) throws Exception {
+        return produce(simulatorConfig, Instant.now());
+    }
+
+    /** {@link #produce(SimulatorConfig)} with the simulated telemetry ending at {@code now} (a week ago, say). */
+    SimulationReport produce(SimulatorConfig simulatorConfig, Instant now) throws Exception {
         FleetSimulator simulator = new FleetSimulator(simulatorConfig);
-        Instant now = Instant.now();
         try (KafkaProducer<byte[], byte[]> producer = Producers.create(stack.kafka().bootstrapServers())) {
             Instant start = simulator.startTime(now);
             new Fleet(simulatorConfig.vehicles(), simulatorConfig.seed()).publishSnapshot(producer, "fleet", start.minus(Duration.ofHours(1)), start.plus(Duration.ofDays(1)));
