@@ -6,7 +6,7 @@ import dev.tributary.emr.AwsAccess;
 import dev.tributary.emr.ClusterStatus;
 import dev.tributary.emr.FlinkStep;
 import dev.tributary.emr.JarUpload;
-import dev.tributary.emr.S3Location;
+import dev.tributary.jobs.S3Location;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

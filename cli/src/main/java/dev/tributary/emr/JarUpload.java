@@ -1,5 +1,6 @@
 package dev.tributary.emr;
 
+import dev.tributary.jobs.S3Location;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;

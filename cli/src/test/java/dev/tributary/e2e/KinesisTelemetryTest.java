@@ -96,8 +96,14 @@ class KinesisTelemetryTest {
                 // Kinesis sinks flush at checkpoints: wait for what the Kafka outputs already hold.
                 RestartExactlyOnceTest.await(() -> enrichedIds(kinesis.client()).equals(report.validEventIds()), Duration.ofMinutes(1),
                         "every valid reading on the enriched stream");
-                RestartExactlyOnceTest.await(() -> !kafkaAlertIds(stack, config).isEmpty() && alertIds(kinesis.client()).equals(kafkaAlertIds(stack, config)), Duration.ofMinutes(1),
-                        "the alerts on the alert stream");
+                try {
+                    RestartExactlyOnceTest.await(() -> !kafkaAlertIds(stack, config).isEmpty()
+                            && alertIds(kinesis.client()).equals(kafkaAlertIds(stack, config)), Duration.ofMinutes(2), "the alerts on the alert stream");
+                } catch (AssertionError timedOut) {
+                    // Say which alerts differ.
+                    assertThat(alertIds(kinesis.client())).as("alert ids on Kinesis, against the alert topic").isEqualTo(kafkaAlertIds(stack, config));
+                    throw timedOut;
+                }
                 // One more checkpoint: anything duplicated would be committed by now.
                 Thread.sleep(4_000);
                 stack.flink().cancel(job);

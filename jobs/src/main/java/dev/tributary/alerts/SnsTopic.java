@@ -2,6 +2,7 @@ package dev.tributary.alerts;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.config.Arns;
 import dev.tributary.config.ConfigException;
 import dev.tributary.config.ConfigValues;
 import java.net.URI;
@@ -42,7 +43,7 @@ public record SnsTopic(String arn, String region, URI endpoint) implements java.
 
     /** The region of a checked topic ARN. */
     static String regionOf(String arn) {
-        return arn.split(":")[3];
+        return Arns.region(arn);
     }
 
     /** A publisher to this topic, with credentials from the default AWS chain. */

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +32,7 @@ public record KinesisConfig(
     public static final String PROPERTY_PREFIX = "kinesis.property.";
     public static final Set<String> KEYS = Set.of("telemetry.source", "kinesis.stream-arn", "kinesis.region", "kinesis.endpoint",
             "kinesis.enriched-stream-arn", "kinesis.alerts-stream-arn");
-    private static final Pattern STREAM_ARN = Pattern.compile("arn:aws[a-z-]*:kinesis:([a-z0-9-]+):[0-9]{12}:stream/[A-Za-z0-9_.-]{1,128}");
+    private static final Pattern STREAM_ARN = Pattern.compile("arn:aws[a-z-]*:kinesis:[a-z0-9-]+:[0-9]{12}:stream/[A-Za-z0-9_.-]{1,128}");
 
     /** {@code telemetry.source}: {@code kafka} or {@code kinesis}. */
     public enum Source { KAFKA, KINESIS }
@@ -54,9 +53,7 @@ public record KinesisConfig(
         String region = reader.string("kinesis.region", null);
         String anyStream = stream != null ? stream : enriched != null ? enriched : alerts;
         if (region == null && anyStream != null) {
-            Matcher matcher = STREAM_ARN.matcher(anyStream);
-            matcher.matches();
-            region = matcher.group(1);
+            region = Arns.region(anyStream);
         }
         return new KinesisConfig(source, stream, region, reader.string("kinesis.endpoint", null), enriched, alerts,
                 reader.withPrefix(PROPERTY_PREFIX));

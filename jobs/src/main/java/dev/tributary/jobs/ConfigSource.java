@@ -42,15 +42,12 @@ public sealed interface ConfigSource {
     /** As {@link #parse(String)}, with the S3 client {@code s3} makes (created only when an S3 object is read). */
     static ConfigSource parse(String location, Supplier<S3Client> s3) {
         requireNonNull(location, "location is null");
-        for (String scheme : new String[] {"s3://", "s3a://"}) {
-            if (location.startsWith(scheme)) {
-                String path = location.substring(scheme.length());
-                int slash = path.indexOf('/');
-                if (slash <= 0 || slash == path.length() - 1) {
-                    throw new ConfigException(OPTION, location, "expected " + scheme + "bucket/key");
-                }
-                return new S3Object(location, path.substring(0, slash), path.substring(slash + 1), s3);
+        if (location.startsWith("s3://") || location.startsWith("s3a://")) {
+            S3Location object = S3Location.parse(OPTION, location);
+            if (object.key().isEmpty() || object.key().endsWith("/")) {
+                throw new ConfigException(OPTION, location, "expected " + location.substring(0, location.indexOf("://") + 3) + "bucket/key");
             }
+            return new S3Object(location, object.bucket(), object.key(), s3);
         }
         if (location.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
             throw new ConfigException(OPTION, location, "expected a local file, s3://bucket/key or s3a://bucket/key");

@@ -52,16 +52,6 @@ final class CdcMetadata {
                 record.offset());
     }
 
-    /** {@code row} (of the source's columns) with the {@code _cdc} value after them. */
-    static GenericRowData withMetadata(GenericRowData row, DecodedChange change, CdcRecord record) {
-        GenericRowData out = new GenericRowData(row.getRowKind(), row.getArity() + 1);
-        for (int i = 0; i < row.getArity(); i++) {
-            out.setField(i, row.getField(i));
-        }
-        out.setField(row.getArity(), of(change, record));
-        return out;
-    }
-
     private static TimestampData timestamp(Long micros) {
         return micros == null ? null : TimestampData.fromEpochMillis(Math.floorDiv(micros, 1000L), (int) Math.floorMod(micros, 1000L) * 1000);
     }

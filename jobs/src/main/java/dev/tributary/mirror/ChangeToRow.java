@@ -172,13 +172,14 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
         }
         GenericRowData row;
         try {
-            row = shape.type.toRow(change.row());
+            // The source's columns, then _cdc when the mirror adds it (the shape's schema says which).
+            row = shape.type.toRow(change.row(), config.cdcMetadata() ? 1 : 0);
         } catch (RuntimeException e) {
             deadLetter(record, "cannot read the row of " + change.database() + "." + change.table() + ": " + e, context);
             return;
         }
         if (config.cdcMetadata()) {
-            row = CdcMetadata.withMetadata(row, change, record);
+            row.setField(row.getArity() - 1, CdcMetadata.of(change, record));
         }
         row.setRowKind(change.kind());
         RowProjection projection = shape.projectionTo(table.lakeSchema);

@@ -76,7 +76,12 @@ public final class ConnectRowType implements Serializable {
 
     /** A Flink row of {@link #schema()} from a row of the envelope; a column the row lacks is null. */
     public GenericRowData toRow(JsonNode row) {
-        GenericRowData out = new GenericRowData(columns.size());
+        return toRow(row, 0);
+    }
+
+    /** As {@link #toRow(JsonNode)}, with {@code trailingFields} more (null) fields after the columns, for the caller to fill. */
+    public GenericRowData toRow(JsonNode row, int trailingFields) {
+        GenericRowData out = new GenericRowData(columns.size() + trailingFields);
         for (int i = 0; i < columns.size(); i++) {
             Column column = columns.get(i);
             JsonNode value = row.get(column.name);

@@ -1,4 +1,4 @@
-package dev.tributary.emr;
+package dev.tributary.jobs;
 
 import static java.util.Objects.requireNonNull;
 
