@@ -11,6 +11,7 @@ import dev.tributary.lake.TelemetryTable;
 import dev.tributary.local.LakeInspector;
 import dev.tributary.local.LocalStack;
 import dev.tributary.local.Topics;
+import dev.tributary.simulator.Scenario;
 import dev.tributary.simulator.SimulationReport;
 import dev.tributary.simulator.SimulatorConfig;
 import io.cloudevents.CloudEvent;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -73,12 +75,17 @@ class KinesisTelemetryTest {
             PipelineConfig config = stack.pipelineConfig(settings);
             assertThat(config.describe()).contains("telemetry.source = kinesis " + raw).doesNotContain(Kinesalite.SECRET_KEY);
 
-            // The simulator writes to the (unused) raw Kafka topic; its records are put on Kinesis as they are, plus two that are not JSON.
+            // The simulator writes to the (unused) raw Kafka topic; its records are put on Kinesis as they are, in the order they
+            // were sent (a consumer returns one partition's records in a block: put so, half of them would be minutes late), plus
+            // two that are not JSON.
             PipelineRuns runs = new PipelineRuns(stack, config);
             SimulationReport report = runs.produce(SimulatorConfig.defaults(20, EVENTS).withCollectedIds().withBadInput(0, 0).withoutNullKeys()
                     .withHeadlightsMinDuration(Duration.ofMinutes(1)));
+            List<ConsumerRecord<byte[], byte[]>> sent = new ArrayList<>(
+                    Topics.readAll(stack.kafka().bootstrapServers(), config.telemetryTopic(), IsolationLevel.READ_COMMITTED));
+            sent.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
             List<PutRecordsRequestEntry> entries = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> record : Topics.readAll(stack.kafka().bootstrapServers(), config.telemetryTopic(), IsolationLevel.READ_COMMITTED)) {
+            for (ConsumerRecord<byte[], byte[]> record : sent) {
                 entries.add(entry(new String(record.key(), StandardCharsets.UTF_8), record.value()));
             }
             entries.add(entry("dev-bad-1", "{not json".getBytes(StandardCharsets.UTF_8)));
@@ -135,8 +142,14 @@ class KinesisTelemetryTest {
             assertThat(source.get("offset").asLong()).isEqualTo(-1);
             assertThat(source.at("/sequence_number/string").asText(source.path("sequence_number").asText())).matches("[0-9]{20,}");
 
-            // Alerts on Kinesis are the alerts on the Kafka topic, as structured CloudEvents.
+            // Every injected scenario opened its alert (a reading the rules took for late would have skipped it), and the alerts
+            // on Kinesis are the alerts on the Kafka topic, as structured CloudEvents.
             assertThat(report.scenarios()).isNotEmpty();
+            List<CloudEvent> kafkaAlerts = kafkaAlerts(stack, config);
+            for (Scenario scenario : report.scenarios()) {
+                assertThat(kafkaAlerts).as("%s", scenario).anyMatch(alert -> alert.getType().equals(AlertCloudEvents.TYPE_PREFIX + "opened")
+                        && scenario.alertType().equals(alert.getExtension("alerttype")) && scenario.vehicleId().equals(alert.getSubject()));
+            }
             assertThat(alertIds(kinesis.client())).isNotEmpty().isEqualTo(kafkaAlertIds(stack, config));
         }
     }
@@ -159,11 +172,17 @@ class KinesisTelemetryTest {
         return ids;
     }
 
+    private static List<CloudEvent> kafkaAlerts(LocalStack stack, PipelineConfig config) {
+        List<CloudEvent> alerts = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : Topics.readAll(stack.kafka().bootstrapServers(), config.alertsTopic(), IsolationLevel.READ_COMMITTED)) {
+            alerts.add(AlertCloudEvents.fromKafkaRecord(record));
+        }
+        return alerts;
+    }
+
     private static Set<String> kafkaAlertIds(LocalStack stack, PipelineConfig config) {
         Set<String> ids = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> record : Topics.readAll(stack.kafka().bootstrapServers(), config.alertsTopic(), IsolationLevel.READ_COMMITTED)) {
-            ids.add(AlertCloudEvents.fromKafkaRecord(record).getId());
-        }
+        kafkaAlerts(stack, config).forEach(alert -> ids.add(alert.getId()));
         return ids;
     }
 

@@ -32,6 +32,7 @@ import dev.tributary.schema.SchemaChangeEvent;
 import dev.tributary.schema.SchemaChangeReporting;
 import dev.tributary.schemas.alerts.Alert;
 import dev.tributary.schemas.telemetry.EnrichedTelemetry;
+import java.time.Duration;
 import java.util.Locale;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -53,6 +54,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.timestamps.BoundedOutOfOrdernessTimestampExtractor;
 import org.apache.flink.util.Collector;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.OutputTag;
@@ -213,8 +215,6 @@ public final class TelemetryJob {
         DataStream<ParsedTelemetry> parsed = kinesis.source() == KinesisConfig.Source.KINESIS
                 ? env.addSource(kinesisSource(kinesis), "telemetry source: Kinesis " + KinesisConfig.streamName(kinesis.streamArn()))
                         .uid("telemetry-source-kinesis")
-                        .assignTimestampsAndWatermarks(watermarks)
-                        .uid("telemetry-watermarks-kinesis")
                 : env.fromSource(telemetrySource(), watermarks, "telemetry source")
                         .uid("telemetry-source");
         return parsed
@@ -291,8 +291,29 @@ public final class TelemetryJob {
         Properties consumer = kinesis.clientProperties();
         consumer.putIfAbsent(ConsumerConfigConstants.STREAM_INITIAL_POSITION,
                 config.startingOffsets() == PipelineConfig.StartingOffsets.LATEST ? "LATEST" : "TRIM_HORIZON");
-        return new FlinkKinesisConsumer<>(KinesisConfig.streamName(kinesis.streamArn()),
+        consumer.putIfAbsent(ConsumerConfigConstants.SHARD_IDLE_INTERVAL_MILLIS, Long.toString(config.idleness().toMillis()));
+        FlinkKinesisConsumer<ParsedTelemetry> source = new FlinkKinesisConsumer<>(KinesisConfig.streamName(kinesis.streamArn()),
                 new KinesisTelemetryDeserializer(config.maxEventBytes(), config.drift(), layout(), Catalogs.loader(config.lake())), consumer);
+        source.setPeriodicWatermarkAssigner(new ShardWatermarks(config.outOfOrderness()));
+        return source;
+    }
+
+    /**
+     * Event time per Kinesis shard, as the Kafka source keeps it per partition: the consumer
+     * gives every shard its own copy and emits the oldest shard's watermark, so a subtask that
+     * reads several shards (more shards than subtasks, or one shard catching up) does not turn
+     * the slower shards' readings late. A shard quiet for {@code watermark.idleness} stops
+     * holding the others back.
+     */
+    static final class ShardWatermarks extends BoundedOutOfOrdernessTimestampExtractor<ParsedTelemetry> {
+        ShardWatermarks(Duration outOfOrderness) {
+            super(outOfOrderness);
+        }
+
+        @Override
+        public long extractTimestamp(ParsedTelemetry parsed) {
+            return parsed.eventTimeMillis();
+        }
     }
 
     /** An at-least-once sink to a Kinesis stream (Kinesis has no transactions), partitioned by {@code partitionKey}. */
