@@ -1,13 +1,19 @@
 package dev.tributary.cli;
 
 import dev.tributary.alerts.AlertCloudEvents;
+import dev.tributary.config.ConfigException;
+import dev.tributary.config.PipelineConfig;
+import dev.tributary.jobs.ConfigSource;
+import dev.tributary.kafka.KafkaConnectionCheck;
 import dev.tributary.format.InvalidRecordException;
 import dev.tributary.schemas.alerts.Alert;
 import io.cloudevents.CloudEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -30,13 +36,24 @@ final class AlertsCommand {
             description = {"Subscribes to the alert topics (the main one and every routed one: <topic>.<type> or <topic>.<severity>)",
                     "and prints each alert as it arrives, once per CloudEvent id and source, until interrupted."})
     static final class Tail implements Callable<Integer> {
+        static final String DEFAULT_SERVERS = "localhost:9092";
+        static final String DEFAULT_TOPIC = "fleet.alerts";
+
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--config", paramLabel = "FILE",
+                description = {"The pipeline's configuration (a properties file, or s3://bucket/key): the Kafka servers, their authentication",
+                        "(kafka.auth, kafka.truststore.location, kafka.property.*) and topic.alerts come from it."})
+        String config;
+
+        @Option(names = "--set", paramLabel = "key=value", description = "A pipeline configuration key=value on top of --config (repeatable).")
+        Map<String, String> overrides = new LinkedHashMap<>();
+
+        @Option(names = "--bootstrap-servers", description = "Kafka (default: the configuration's kafka.bootstrap-servers, else " + DEFAULT_SERVERS + ").")
         String bootstrapServers;
 
-        @Option(names = "--topic", defaultValue = "fleet.alerts", description = "The alert topic, as topic.alerts names it (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--topic", description = "The alert topic, as topic.alerts names it (default: the configuration's, else " + DEFAULT_TOPIC + ").")
         String topic;
 
         @Option(names = "--type", description = "Only alerts of this type (e.g. battery_low).")
@@ -51,8 +68,8 @@ final class AlertsCommand {
         @Option(names = "--duration", description = "Stop after this long (e.g. 30s); by default run until interrupted.")
         Duration duration;
 
-        @Option(names = "--property", description = "A Kafka consumer property key=value (repeatable), e.g. security.protocol=SASL_SSL.")
-        java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+        @Option(names = "--property", description = "A Kafka consumer property key=value (repeatable), on top of the configuration's.")
+        Map<String, String> properties = new LinkedHashMap<>();
 
         @Override
         public Integer call() {
@@ -61,24 +78,38 @@ final class AlertsCommand {
                 spec.commandLine().getErr().println("error: --severity: expected warning or alarm, found '" + severity + "'");
                 return 2;
             }
-            Properties config = new Properties();
-            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            config.put(ConsumerConfig.GROUP_ID_CONFIG, "tributary-alerts-tail-" + UUID.randomUUID());
-            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
-            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
-            config.putAll(properties);
+            if (config == null && !overrides.isEmpty()) {
+                throw new ConfigException("--set needs --config (the pipeline configuration it adds to)");
+            }
+            PipelineConfig pipeline = config == null ? null
+                    : PipelineConfig.from(ConfigSource.parse(config).read(overrides), Tributary.environment(spec));
+            String servers = bootstrapServers != null ? bootstrapServers : pipeline != null ? pipeline.bootstrapServers() : DEFAULT_SERVERS;
+            String alertTopic = topic != null ? topic : pipeline != null ? pipeline.alertsTopic() : DEFAULT_TOPIC;
+            Map<String, String> client = new LinkedHashMap<>(pipeline == null ? Map.of() : pipeline.kafkaClientProperties());
+            client.putAll(properties);
+            if (pipeline != null) {
+                // Refused credentials stop here, with the mechanism, user and servers (never the password).
+                KafkaConnectionCheck.verify(pipeline.kafkaAuth(), servers, client, KafkaConnectionCheck.DEFAULT_TIMEOUT);
+            }
+            Properties consumerConfig = new Properties();
+            consumerConfig.putAll(client);
+            consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+            consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "tributary-alerts-tail-" + UUID.randomUUID());
+            consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+            consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            consumerConfig.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
             AlertCloudEvents events = new AlertCloudEvents("tail");
             Set<String> seen = new HashSet<>();
-            out.println("Following " + topic + " and its routed topics on " + bootstrapServers
+            out.println("Following " + alertTopic + " and its routed topics on " + servers
+                    + (pipeline == null ? "" : " (" + pipeline.kafkaAuth().describe() + ")")
                     + (type == null ? "" : ", type " + type) + (severity == null ? "" : ", severity " + severity) + " ...");
             out.flush();
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 Thread main = Thread.currentThread();
                 Thread hook = new Thread(consumer::wakeup, "alerts-tail-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
-                consumer.subscribe(topics(topic));
+                consumer.subscribe(topics(alertTopic));
                 try {
                     while (System.nanoTime() < deadline) {
                         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(java.time.Duration.ofMillis(200))) {

@@ -4,19 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.alerts.AlertCloudEvents;
 import dev.tributary.capture.CaptureConfig;
 import dev.tributary.capture.CaptureService;
 import dev.tributary.capture.CaptureStatus;
 import dev.tributary.capture.KafkaChangeSink;
+import dev.tributary.cli.CommandRunner;
 import dev.tributary.config.PipelineConfig;
 import dev.tributary.kafka.KafkaAuth;
 import dev.tributary.kafka.KafkaAuthenticationException;
+import dev.tributary.local.LocalKafka;
 import dev.tributary.local.LocalMariaDb;
 import dev.tributary.local.LocalStack;
+import dev.tributary.local.Producers;
 import dev.tributary.local.Topics;
 import dev.tributary.simulator.SimulationReport;
 import dev.tributary.simulator.SimulatorConfig;
 import dev.tributary.telemetry.TelemetryJob;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +30,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -183,6 +191,38 @@ class KafkaAuthenticationTest {
         Throwable sink = catchThrown(() -> new KafkaChangeSink(capture).close());
         assertThat(sink).isInstanceOf(KafkaAuthenticationException.class);
         assertClearAndSecret(sink);
+    }
+
+    @Test
+    void alertsTailFollowsTheAlertTopicWithThePipelinesAuthentication() throws Exception {
+        stack.kafka().createTopics(List.of(LocalKafka.TopicSpec.of("auth.alerts", 1)));
+        try (KafkaProducer<byte[], byte[]> producer = Producers.create(stack.kafka().bootstrapServers())) {
+            producer.send(new AlertCloudEvents("auth").toKafkaRecord("auth.alerts",
+                    AlertDeliveryTest.alert("a-9", "battery_low", "opened", "warning", "veh-00009"))).get();
+        }
+        Map<String, String> values = new LinkedHashMap<>(stack.lake().configuration());
+        values.put("kafka.bootstrap-servers", secured);
+        values.putAll(scram());
+        Path file = directory.resolve("tail.properties");
+        Properties properties = new Properties();
+        properties.putAll(values);
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            properties.store(writer, "the pipeline, as its jobs read it");
+        }
+
+        CommandRunner.Result tail = CommandRunner.runWith(Map.of("TRIBUTARY_KAFKA_PASSWORD", PASSWORD), "alerts", "tail", "--config", file.toString(),
+                "--set", "topic.alerts=auth.alerts", "--from-beginning", "--duration", "PT5S");
+        assertThat(tail.exitCode()).as(tail.err()).isZero();
+        assertThat(tail.out()).contains("Following auth.alerts and its routed topics on " + secured
+                + " (kafka.auth = scram-sha-512: SCRAM-SHA-512 as user 'fleet-user'");
+        assertThat(tail.out().lines().filter(line -> line.contains("vehicle veh-00009"))).singleElement()
+                .satisfies(line -> assertThat(line).contains("battery_low").contains("opened"));
+
+        CommandRunner.Result refused = CommandRunner.runWith(Map.of("TRIBUTARY_KAFKA_PASSWORD", WRONG_CORE + "-z"), "alerts", "tail", "--config", file.toString(),
+                "--set", "topic.alerts=auth.alerts", "--from-beginning", "--duration", "PT5S");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("error: Kafka authentication failed: SCRAM-SHA-512 as user 'fleet-user'").doesNotContain(WRONG_CORE);
+        assertThat(refused.out()).doesNotContain("veh-00009");
     }
 
     private static void assertClearAndSecret(Throwable failure) {
