@@ -47,6 +47,7 @@ final class EmrTemplateCheck {
     /** Sample values: every parameter without a default, and, with {@code everyOption}, every optional ARN and key. */
     static Map<String, JsonNode> sampleParameters(boolean everyOption) {
         Map<String, JsonNode> values = new LinkedHashMap<>();
+        values.put("Region", TextNode.valueOf(REGION));
         values.put("VpcId", TextNode.valueOf("vpc-0abc"));
         ArrayNode subnets = JsonNodeFactory.instance.arrayNode().add("subnet-0aaa").add("subnet-0bbb");
         values.put("SubnetIds", subnets);
@@ -99,6 +100,25 @@ final class EmrTemplateCheck {
     static List<String> notParameterized(JsonNode template) {
         List<String> problems = new ArrayList<>();
         JsonNode parameters = template.path("Parameters");
+        // The region: a parameter, asserted (in Rules, before anything is created) to be the stack's own, and the only
+        // source of the region in the resources.
+        if (!parameters.path("Region").path("Type").asText().equals("String") || parameters.path("Region").has("Default")) {
+            problems.add("Region is not a String parameter without a default");
+        }
+        boolean tied = false;
+        for (JsonNode rule : template.path("Rules")) {
+            for (JsonNode assertion : rule.path("Assertions")) {
+                JsonNode equals = assertion.at("/Assert/Fn::Equals");
+                tied |= equals.size() == 2 && equals.toString().contains("{\"Ref\":\"Region\"}") && equals.toString().contains("{\"Ref\":\"AWS::Region\"}");
+            }
+        }
+        if (!tied) {
+            problems.add("no rule asserts that the Region parameter is the stack's region (AWS::Region)");
+        }
+        String resources = template.path("Resources").toString() + template.path("Outputs").toString();
+        if (resources.contains("AWS::Region")) {
+            problems.add("a resource or output takes the region from AWS::Region, not from the Region parameter");
+        }
         JsonNode instances = template.at("/Resources/Cluster/Properties/Instances");
         String subnets = instances.path("Ec2SubnetIds").path("Ref").asText();
         if (!parameters.path(subnets).path("Type").asText().equals("List<AWS::EC2::Subnet::Id>")) {

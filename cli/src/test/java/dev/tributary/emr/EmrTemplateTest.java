@@ -115,6 +115,16 @@ class EmrTemplateTest {
     }
 
     @Test
+    void aRegionThatIsNotTheParameterIsCaught() throws IOException {
+        assertThat(notParameterized(":glue:${Region}:${AWS::AccountId}:catalog", ":glue:${AWS::Region}:${AWS::AccountId}:catalog"))
+                .containsExactly("a resource or output takes the region from AWS::Region, not from the Region parameter");
+        assertThat(notParameterized("{Fn::Equals: [{Ref: Region}, {Ref: \"AWS::Region\"}]}", "{Fn::Equals: [{Ref: Region}, {Ref: Region}]}"))
+                .containsExactly("no rule asserts that the Region parameter is the stack's region (AWS::Region)");
+        assertThat(notParameterized("  Region:\n    Type: String\n", "  Region:\n    Type: String\n    Default: eu-west-1\n"))
+                .containsExactly("Region is not a String parameter without a default");
+    }
+
+    @Test
     void subnetsAndCountsThatAreNotParametersAreCaught() throws IOException {
         assertThat(notParameterized("Ec2SubnetIds: {Ref: SubnetIds}", "Ec2SubnetIds: [subnet-0aaa]"))
                 .singleElement().asString().startsWith("Ec2SubnetIds is not a List<AWS::EC2::Subnet::Id> parameter");

@@ -49,6 +49,7 @@ public final class AcceptedShape {
             reload();
         }
         List<TelemetryLakeLayout.NewField> added = List.of();
+        RuntimeException lastRefusal = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             ObjectNode checked = extensions.deepCopy();
             ExtensionFields.Outcome outcome = ExtensionFields.check(logical, checked);
@@ -59,11 +60,14 @@ public final class AcceptedShape {
                 layout.addFields(catalog, tables, outcome.newFields());
                 added = outcome.newFields();
             } catch (CommitFailedException | AlreadyExistsException | IllegalArgumentException e) {
-                // Another subtask changed the table first (or added the same field): reload and check again.
+                // Another subtask changed the table first (Iceberg refuses a column that exists with an
+                // IllegalArgumentException): reload and check again; should it never settle, say why.
+                lastRefusal = e;
             }
             reload();
         }
-        throw new IllegalStateException("could not add " + extensions + " to " + layout.mainTable() + " in " + ATTEMPTS + " attempts");
+        throw new IllegalStateException("could not add " + extensions + " to " + layout.mainTable() + " in " + ATTEMPTS + " attempts"
+                + (lastRefusal == null ? "" : ": " + lastRefusal.getMessage()), lastRefusal);
     }
 
     /** The logical shape as last loaded. */
