@@ -94,7 +94,7 @@ final class EmrCommand {
                 throw new ConfigException("--job", job, "expected " + String.join(" or ", JOBS));
             }
             S3Location configLocation = S3Location.parse("--config", config);
-            if (configLocation.key().isEmpty() || configLocation.key().endsWith("/")) {
+            if (configLocation.isPrefix()) {
                 throw new ConfigException("--config", config, "expected the key of a properties object, not a prefix");
             }
             for (String key : settings.keySet()) {

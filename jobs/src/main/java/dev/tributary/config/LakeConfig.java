@@ -110,9 +110,7 @@ public record LakeConfig(
 
     /** Whether an Iceberg property holds a credential ({@code s3.secret-access-key}, a REST {@code credential}), masked in logs. */
     public static boolean isCredential(String property) {
-        String lower = property.toLowerCase(Locale.ROOT);
-        return lower.contains("credential") || lower.contains("access-key") || lower.contains("secret") || lower.contains("token")
-                || lower.contains("password");
+        return ConfigValues.isSecret(property) || property.toLowerCase(Locale.ROOT).contains("access-key");
     }
 
     private static Map<String, String> catalogProperties(ConfigValues reader) {

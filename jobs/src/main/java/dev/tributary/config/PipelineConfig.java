@@ -223,7 +223,7 @@ public record PipelineConfig(
         out.append("lake = ").append(lake.catalogType().name().toLowerCase(Locale.ROOT)).append(' ')
                 .append(lake.warehouse()).append(' ').append(lake.namespace()).append('.').append(lake.telemetryTable()).append('\n');
         lake.catalogProperties().forEach((key, value) -> out.append("catalog property ").append(key).append(" = ")
-                .append(isSecret(key) || LakeConfig.isCredential(key) ? "******" : value).append('\n'));
+                .append(LakeConfig.isCredential(key) ? "******" : value).append('\n'));
         out.append("job.parallelism = ").append(parallelism).append(", checkpoint.interval = ").append(Durations.format(checkpointInterval)).append('\n');
         return out.toString();
     }

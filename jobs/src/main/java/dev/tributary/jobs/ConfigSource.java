@@ -44,7 +44,7 @@ public sealed interface ConfigSource {
         requireNonNull(location, "location is null");
         if (location.startsWith("s3://") || location.startsWith("s3a://")) {
             S3Location object = S3Location.parse(OPTION, location);
-            if (object.key().isEmpty() || object.key().endsWith("/")) {
+            if (object.isPrefix()) {
                 throw new ConfigException(OPTION, location, "expected " + location.substring(0, location.indexOf("://") + 3) + "bucket/key");
             }
             return new S3Object(location, object.bucket(), object.key(), s3);

@@ -30,6 +30,11 @@ public record S3Location(String bucket, String key) {
         throw new ConfigException(option, uri, "expected s3://bucket/key");
     }
 
+    /** Whether this names a prefix (or the bucket itself) rather than one object. */
+    public boolean isPrefix() {
+        return key.isEmpty() || key.endsWith("/");
+    }
+
     /** This prefix with {@code name} appended (a '/' added between when missing). */
     public S3Location resolve(String name) {
         return new S3Location(bucket, key.isEmpty() || key.endsWith("/") ? key + name : key + "/" + name);

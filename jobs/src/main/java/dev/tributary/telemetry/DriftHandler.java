@@ -63,7 +63,7 @@ public final class DriftHandler {
 
     /** Parses a Kafka record. */
     public ParsedTelemetry parse(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, long nowMillis) {
-        return parse(new RecordOrigin(topic, partition, offset, null), timestamp, key, value, nowMillis);
+        return parse(RecordOrigin.kafka(topic, partition, offset), timestamp, key, value, nowMillis);
     }
 
     /** Parses a record read from {@code origin}. */

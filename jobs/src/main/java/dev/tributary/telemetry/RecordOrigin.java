@@ -17,6 +17,11 @@ public record RecordOrigin(String topic, int partition, long offset, String sequ
         requireNonNull(topic, "topic is null");
     }
 
+    /** A Kafka record at {@code topic}, {@code partition}, {@code offset}. */
+    public static RecordOrigin kafka(String topic, int partition, long offset) {
+        return new RecordOrigin(topic, partition, offset, null);
+    }
+
     /** A Kinesis record of {@code stream}, read from {@code shardId}. */
     public static RecordOrigin kinesis(String stream, String shardId, String sequenceNumber) {
         return new RecordOrigin(stream, shardNumber(shardId), -1, requireNonNull(sequenceNumber, "sequenceNumber is null"));

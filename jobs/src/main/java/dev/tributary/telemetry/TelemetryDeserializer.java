@@ -35,7 +35,7 @@ public final class TelemetryDeserializer implements KafkaRecordDeserializationSc
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedTelemetry> out) {
-        out.collect(parsing.parse(new RecordOrigin(record.topic(), record.partition(), record.offset(), null), record.timestamp(),
+        out.collect(parsing.parse(RecordOrigin.kafka(record.topic(), record.partition(), record.offset()), record.timestamp(),
                 record.key(), record.value()));
     }
 

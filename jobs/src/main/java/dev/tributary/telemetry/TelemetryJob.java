@@ -34,6 +34,7 @@ import dev.tributary.schemas.alerts.Alert;
 import dev.tributary.schemas.telemetry.EnrichedTelemetry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -42,7 +43,6 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import java.util.Properties;
 import org.apache.flink.connector.kinesis.sink.KinesisStreamsSink;
 import org.apache.flink.connector.kinesis.sink.PartitionKeyGenerator;
 import org.apache.flink.streaming.connectors.kinesis.FlinkKinesisConsumer;
@@ -207,15 +207,14 @@ public final class TelemetryJob {
 
     /** Stage 1, parse and validate: valid readings; dead letters by the {@link #DEAD_LETTERS} side output. */
     public SingleOutputStreamOperator<EnrichedTelemetry> readings(StreamExecutionEnvironment env) {
-        WatermarkStrategy<ParsedTelemetry> watermarks = WatermarkStrategy
-                .<ParsedTelemetry>forBoundedOutOfOrderness(config.outOfOrderness())
-                .withTimestampAssigner((parsed, kafkaTimestamp) -> parsed.eventTimeMillis())
-                .withIdleness(config.idleness());
         KinesisConfig kinesis = config.kinesis();
+        // Event time per Kafka partition (the source's split watermarks) or per Kinesis shard (ShardWatermarks).
         DataStream<ParsedTelemetry> parsed = kinesis.source() == KinesisConfig.Source.KINESIS
                 ? env.addSource(kinesisSource(kinesis), "telemetry source: Kinesis " + KinesisConfig.streamName(kinesis.streamArn()))
                         .uid("telemetry-source-kinesis")
-                : env.fromSource(telemetrySource(), watermarks, "telemetry source")
+                : env.fromSource(telemetrySource(), WatermarkStrategy.<ParsedTelemetry>forBoundedOutOfOrderness(config.outOfOrderness())
+                                .withTimestampAssigner((reading, kafkaTimestamp) -> reading.eventTimeMillis())
+                                .withIdleness(config.idleness()), "telemetry source")
                         .uid("telemetry-source");
         return parsed
                 .process(new SplitParsed())
