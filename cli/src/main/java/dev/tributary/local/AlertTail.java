@@ -85,6 +85,11 @@ public final class AlertTail implements AutoCloseable {
         return counts;
     }
 
+    /** Distinct alerts received, every status. */
+    public long distinct() {
+        return received.size();
+    }
+
     /** Records read, repeats included. */
     public long records() {
         return records.get();

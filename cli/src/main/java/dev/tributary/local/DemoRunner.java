@@ -2,6 +2,7 @@ package dev.tributary.local;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.alerts.AlertTable;
 import dev.tributary.capture.CaptureConfig;
 import dev.tributary.capture.CaptureService;
 import dev.tributary.capture.CaptureStatus;
@@ -149,6 +150,8 @@ public final class DemoRunner {
         // Readings are stamped with when they were parsed: this run's rows are those ingested from now on.
         long runStartMillis = System.currentTimeMillis();
         long rowsBefore = lake.committedRecords(table);
+        TableIdentifier alertTable = AlertTable.identifier(config.lake(), config.notifications());
+        long alertRowsBefore = lake.committedRecords(alertTable);
         if (rowsBefore > 0) {
             out.printf("The lake already holds %,d telemetry rows from earlier runs; this run adds to them.%n", rowsBefore);
         }
@@ -187,6 +190,10 @@ public final class DemoRunner {
         long expectedAlerts = report.scenarios().size();
         long alertDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (alerts.received("opened").size() < expectedAlerts && System.nanoTime() < alertDeadline) {
+            Thread.sleep(200);
+        }
+        // The alerts table commits at the checkpoint after an alert reaches the topic: stop the job only once it holds them.
+        while (lake.committedRecords(alertTable) - alertRowsBefore < alerts.distinct() && System.nanoTime() < alertDeadline + Duration.ofSeconds(20).toNanos()) {
             Thread.sleep(200);
         }
         Thread.sleep(1000);
