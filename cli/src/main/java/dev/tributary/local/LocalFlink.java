@@ -160,6 +160,29 @@ public final class LocalFlink implements AutoCloseable {
         }
     }
 
+    /**
+     * Every failure the job has had, whether or not it recovered from it, from Flink's exception
+     * history (the REST API's {@code /jobs/:id/exceptions}, as the web UI shows it): empty for a
+     * job that never failed a task nor restarted.
+     */
+    public java.util.List<String> failures(JobID job) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(webUi().resolve("/jobs/" + job + "/exceptions?maxExceptions=100")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("Flink's REST API answered " + response.statusCode() + " for the job's exceptions: " + response.body());
+        }
+        java.util.List<String> failures = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode entry : new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
+                .path("exceptionHistory").path("entries")) {
+            failures.add(entry.path("exceptionName").asText() + ": " + entry.path("stacktrace").asText());
+        }
+        if (failures.isEmpty() && cluster.getArchivedExecutionGraph(job).get(30, TimeUnit.SECONDS).getStatusTimestamp(JobStatus.RESTARTING) > 0) {
+            failures.add("the job restarted");
+        }
+        return failures;
+    }
+
     private String failureOf(JobID job) {
         try {
             JobResult result = cluster.requestJobResult(job).get(10, TimeUnit.SECONDS);

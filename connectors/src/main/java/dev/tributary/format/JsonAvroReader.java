@@ -124,7 +124,7 @@ public final class JsonAvroReader {
             }
             case STRING:
                 expectToken(token == JsonToken.VALUE_STRING, token, "string", path);
-                return parser.getText();
+                return checkedText(parser.getText(), path);
             case ENUM: {
                 expectToken(token == JsonToken.VALUE_STRING, token, "string", path);
                 String symbol = parser.getText();
@@ -151,15 +151,49 @@ public final class JsonAvroReader {
                 }
                 expectToken(token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER, token, "long", path);
                 return parser.getLongValue();
-            case FLOAT:
+            case FLOAT: {
                 expectToken(token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT, token, "float", path);
-                return parser.getFloatValue();
-            case DOUBLE:
+                float value = parser.getFloatValue();
+                requireFinite(Float.isFinite(value), parser, path);
+                return value;
+            }
+            case DOUBLE: {
                 expectToken(token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT, token, "double", path);
-                return parser.getDoubleValue();
+                double value = parser.getDoubleValue();
+                requireFinite(Double.isFinite(value), parser, path);
+                return value;
+            }
             default:
                 throw new InvalidRecordException(path, "unsupported schema type " + schema.getType());
         }
+    }
+
+    /** A number too large for its type (1e400 as a double) would be infinite: refused rather than stored as infinity. */
+    private static void requireFinite(boolean finite, JsonParser parser, String path) throws IOException, InvalidRecordException {
+        if (!finite) {
+            throw new InvalidRecordException(path, "number out of range: " + abbreviate(parser.getText()));
+        }
+    }
+
+    /**
+     * Text every output can carry as it came: a string with a lone UTF-16 surrogate (an escaped high
+     * surrogate D800 with no low one after it) has no UTF-8 form, so Kafka, ORC and Kinesis would each write a
+     * replacement character instead; it is refused.
+     */
+    private static String checkedText(String text, String path) throws InvalidRecordException {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidRecordException(path, String.format("invalid text: a lone UTF-16 surrogate U+%04X at character %d", (int) c, i));
+            }
+        }
+        return text;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "... (" + text.length() + " characters)";
     }
 
     /** A union of several types: the value, buffered, is read as each branch in turn until one fits. */

@@ -8,6 +8,7 @@ import dev.tributary.alerts.RuleSet;
 import dev.tributary.anomaly.AnomalyConfig;
 import dev.tributary.kafka.KafkaAuth;
 import dev.tributary.schema.SchemaChangeConfig;
+import dev.tributary.telemetry.ReadingLimits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ public record PipelineConfig(
         Duration outOfOrderness,
         Duration idleness,
         Duration enrichmentMaxWait,
-        int maxEventBytes,
+        ReadingLimits readingLimits,
         DriftConfig drift,
         RuleSet rules,
         NotificationConfig notifications,
@@ -76,6 +77,7 @@ public record PipelineConfig(
         requireNonNull(notifications, "notifications is null");
         requireNonNull(drift, "drift is null");
         requireNonNull(kinesis, "kinesis is null");
+        requireNonNull(readingLimits, "readingLimits is null");
         if (kinesis.source() == KinesisConfig.Source.KINESIS && bounded) {
             throw new ConfigException("source.bounded", "true", "a Kinesis stream has no end to stop at (telemetry.source=kinesis); bounded runs read Kafka");
         }
@@ -96,7 +98,7 @@ public record PipelineConfig(
             "topic.alerts", "topic.dlq", "topic.cdc-pattern", "source.starting-offsets", "source.bounded",
             "source.group-id", "job.parallelism",
             "checkpoint.interval", "watermark.out-of-orderness", "watermark.idleness", "enrichment.max-wait",
-            "telemetry.max-event-bytes", "rules.file", "rules.headlights.min-duration",
+            "telemetry.max-event-bytes", "telemetry.max-future-skew", "telemetry.max-event-age", "rules.file", "rules.headlights.min-duration",
             "mirror.tables", "mirror.namespace", "mirror.table-naming", "mirror.on-incompatible-change", "topic.mirror-dlq",
             "topic.schema-changes", "maintenance.interval", "maintenance.min-files", "maintenance.snapshot-retention",
             "mirror.cdc-metadata");
@@ -160,7 +162,9 @@ public record PipelineConfig(
                 reader.duration("watermark.out-of-orderness", "5s"),
                 reader.positiveDuration("watermark.idleness", "30s"),
                 reader.duration("enrichment.max-wait", "10s"),
-                reader.positiveInt("telemetry.max-event-bytes", 256 * 1024),
+                new ReadingLimits(reader.positiveInt("telemetry.max-event-bytes", 256 * 1024),
+                        reader.positiveDuration("telemetry.max-future-skew", Durations.format(ReadingLimits.DEFAULT_MAX_FUTURE_SKEW)),
+                        reader.positiveDuration("telemetry.max-event-age", Durations.format(ReadingLimits.DEFAULT_MAX_EVENT_AGE))),
                 DriftConfig.from(reader),
                 rules,
                 NotificationConfig.from(reader, reader.string("topic.alerts", prefix + ".alerts")),
@@ -186,6 +190,11 @@ public record PipelineConfig(
      */
     public Map<String, String> kafkaClientProperties() {
         return kafkaAuth.clientProperties(kafkaProperties);
+    }
+
+    /** {@code telemetry.max-event-bytes}. */
+    public int maxEventBytes() {
+        return readingLimits.maxEventBytes();
     }
 
     /** Every topic alerts may go to under the routing: one, one per severity, or one per rule and the statistical detector. */

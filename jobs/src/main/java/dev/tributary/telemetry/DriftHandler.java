@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.config.DriftConfig;
 import dev.tributary.lake.AcceptedShape;
+import dev.tributary.lake.EvolvableField;
 import dev.tributary.lake.ExtensionFields;
 import dev.tributary.schema.DriftSplit;
 import dev.tributary.schema.JsonShapeCheck;
@@ -43,6 +44,8 @@ import java.util.Set;
 public final class DriftHandler {
     public static final String STAGE = "drift";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Top-level names of the lake's own columns (enrichment, source position, overflow): a device field of that name never evolves. */
+    private static final Set<String> RESERVED = reservedNames();
 
     private final DriftConfig config;
     private final TelemetryParser parser;
@@ -93,7 +96,7 @@ public final class DriftHandler {
             }
         }
         if (parsed.reading() == null) {
-            return record.events(changes, "rejected", "rejected", List.of()).apply(parsed);
+            return record.events(changes, "rejected", "rejected", List.of(), Set.of()).apply(parsed);
         }
         List<DriftSplit.Addition> additions = split.additions(event);
         List<SchemaChangeEvent> conflicts = new ArrayList<>();
@@ -103,16 +106,34 @@ public final class DriftHandler {
             case REJECT -> "rejected";
         };
         EnrichedTelemetry reading = parsed.reading();
+        // Under evolve, the paths of added fields that cannot be columns (EvolvableField), kept in overflow instead.
+        Set<String> quarantined = new HashSet<>();
         if (!additions.isEmpty()) {
             switch (config.onFieldAdded()) {
                 case REJECT -> {
-                    return record.events(changes, additionAction, conflictAction, List.of()).apply(record.deadLetter(
+                    return record.events(changes, additionAction, conflictAction, List.of(), Set.of()).apply(record.deadLetter(
                             "schema drift: field_added at " + String.join(", ", additions.stream().map(DriftSplit.Addition::path).toList())
                                     + " (drift.on-field-added=reject)"));
                 }
                 case QUARANTINE -> additions.forEach(addition -> overflow.put(addition.path(), addition.value()));
                 case EVOLVE -> {
-                    AcceptedShape.Accepted outcome = accepted.accept(DriftSplit.extensionTree(additions));
+                    List<DriftSplit.Addition> evolvable = new ArrayList<>();
+                    for (DriftSplit.Addition addition : additions) {
+                        Object name = addition.location().get(addition.location().size() - 1);
+                        String whyNot = !(name instanceof String field) ? "not a named field"
+                                : addition.location().size() == 1 && RESERVED.contains(field) ? "a column the pipeline writes itself"
+                                : EvolvableField.whyNot(field, addition.value());
+                        if (whyNot == null) {
+                            evolvable.add(addition);
+                        } else {
+                            overflow.put(addition.path(), addition.value());
+                            quarantined.add(addition.path().replaceAll("\\[\\d+]", "[]"));
+                        }
+                    }
+                    if (evolvable.isEmpty()) {
+                        break;
+                    }
+                    AcceptedShape.Accepted outcome = accepted.accept(DriftSplit.extensionTree(evolvable));
                     for (ExtensionFields.Conflict conflict : outcome.conflicts()) {
                         SchemaChange change = new SchemaChange(subject, SchemaChange.Kind.TYPE_CHANGED, conflict.path(), conflict.expected(), JsonShapeCheck.kind(conflict.value()));
                         boolean quarantine = config.onTypeConflict() == DriftConfig.OnTypeConflict.QUARANTINE;
@@ -120,7 +141,7 @@ public final class DriftHandler {
                         overflow.put(conflict.concretePath(), conflict.value());
                     }
                     if (!outcome.conflicts().isEmpty() && config.onTypeConflict() == DriftConfig.OnTypeConflict.REJECT) {
-                        return record.events(changes, additionAction, "rejected", conflicts).apply(record.deadLetter(
+                        return record.events(changes, additionAction, "rejected", conflicts, quarantined).apply(record.deadLetter(
                                 "schema drift: type_changed at " + String.join(", ", outcome.conflicts().stream()
                                         .map(conflict -> conflict.concretePath() + " (accepted as " + conflict.expected() + ")").toList())
                                         + " (drift.on-type-conflict=reject)"));
@@ -136,7 +157,14 @@ public final class DriftHandler {
             overflow.forEach(json::set);
             reading.setOverflow(json.toString());
         }
-        return record.events(changes, additionAction, conflictAction, conflicts).apply(parsed);
+        return record.events(changes, additionAction, conflictAction, conflicts, quarantined).apply(parsed);
+    }
+
+    private static Set<String> reservedNames() {
+        Set<String> names = new HashSet<>();
+        EnrichedTelemetry.getClassSchema().getFields().forEach(field -> names.add(field.name()));
+        TelemetryReading.getClassSchema().getFields().forEach(field -> names.remove(field.name()));
+        return Set.copyOf(names);
     }
 
     private static JsonNode tree(byte[] value) {
@@ -171,13 +199,13 @@ public final class DriftHandler {
 
         /** The reports of one record: each distinct change once, with what was done about it. */
         java.util.function.UnaryOperator<ParsedTelemetry> events(List<SchemaChange> changes, String additionAction, String conflictAction,
-                                                                 List<SchemaChangeEvent> more) {
+                                                                 List<SchemaChangeEvent> more, Set<String> quarantinedAdditions) {
             List<SchemaChangeEvent> events = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             for (SchemaChange change : changes) {
                 if (seen.add(SchemaChangeCloudEvents.id(change))) {
                     String action = switch (change.kind()) {
-                        case FIELD_ADDED -> additionAction;
+                        case FIELD_ADDED -> quarantinedAdditions.contains(change.path()) ? "quarantined" : additionAction;
                         case TYPE_CHANGED -> conflictAction;
                         default -> "rejected";
                     };

@@ -16,8 +16,8 @@ import org.apache.iceberg.flink.CatalogLoader;
 public final class KinesisTelemetryDeserializer implements KinesisDeserializationSchema<ParsedTelemetry> {
     private final TelemetryDeserializer.Parsing parsing;
 
-    public KinesisTelemetryDeserializer(int maxEventBytes, DriftConfig drift, TelemetryLakeLayout layout, CatalogLoader catalog) {
-        this.parsing = new TelemetryDeserializer.Parsing(maxEventBytes, drift, layout, catalog);
+    public KinesisTelemetryDeserializer(ReadingLimits limits, DriftConfig drift, TelemetryLakeLayout layout, CatalogLoader catalog) {
+        this.parsing = new TelemetryDeserializer.Parsing(limits, drift, layout, catalog);
     }
 
     @Override

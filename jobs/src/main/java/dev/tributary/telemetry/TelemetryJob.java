@@ -39,6 +39,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -97,7 +99,33 @@ public final class TelemetryJob {
         checkpoints.setTolerableCheckpointFailureNumber(3);
         // Operators never mutate a record after emitting it, so chained operators may share it.
         env.getConfig().enableObjectReuse();
+        configureRestarts(env);
     }
+
+    /**
+     * A job that fails restarts by itself from its last checkpoint, with exponential back-off
+     * (1 s doubling to 1 min, with jitter, reset after 10 min without failure): Flink's own
+     * default for a checkpointed job is a fixed 1 s delay forever, and a cluster without a
+     * restart strategy would otherwise hammer a broken destination. A restart strategy the
+     * cluster's or the client's configuration names ({@code restart-strategy.type}, as
+     * deploy/emr does) is kept.
+     */
+    public static void configureRestarts(StreamExecutionEnvironment env) {
+        if (env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isPresent()) {
+            return;
+        }
+        Configuration restarts = new Configuration();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, RESTART_INITIAL_BACKOFF);
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD, Duration.ofMinutes(10));
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+        env.configure(restarts);
+    }
+
+    /** The first delay before a failed job restarts, when the job sets its own restart strategy. */
+    public static final Duration RESTART_INITIAL_BACKOFF = Duration.ofSeconds(1);
 
     /** Adds the job's sources, operators and sinks to {@code env}. Creates the lake table if it is missing. */
     public void build(StreamExecutionEnvironment env) {
@@ -292,7 +320,7 @@ public final class TelemetryJob {
                 config.startingOffsets() == PipelineConfig.StartingOffsets.LATEST ? "LATEST" : "TRIM_HORIZON");
         consumer.putIfAbsent(ConsumerConfigConstants.SHARD_IDLE_INTERVAL_MILLIS, Long.toString(config.idleness().toMillis()));
         FlinkKinesisConsumer<ParsedTelemetry> source = new FlinkKinesisConsumer<>(KinesisConfig.streamName(kinesis.streamArn()),
-                new KinesisTelemetryDeserializer(config.maxEventBytes(), config.drift(), layout(), Catalogs.loader(config.lake())), consumer);
+                new KinesisTelemetryDeserializer(config.readingLimits(), config.drift(), layout(), Catalogs.loader(config.lake())), consumer);
         source.setPeriodicWatermarkAssigner(new ShardWatermarks(config.outOfOrderness()));
         return source;
     }
@@ -329,7 +357,7 @@ public final class TelemetryJob {
     private KafkaSource<ParsedTelemetry> telemetrySource() {
         KafkaSourceBuilder<ParsedTelemetry> builder = KafkaSource.<ParsedTelemetry>builder()
                 .setTopics(config.telemetryTopic())
-                .setDeserializer(new TelemetryDeserializer(config.maxEventBytes(), config.drift(), layout(), Catalogs.loader(config.lake())));
+                .setDeserializer(new TelemetryDeserializer(config.readingLimits(), config.drift(), layout(), Catalogs.loader(config.lake())));
         return kafka.configureSource(builder, config.consumerGroupId()).build();
     }
 

@@ -1,5 +1,6 @@
 package dev.tributary.telemetry;
 
+import dev.tributary.config.Durations;
 import dev.tributary.format.InvalidRecordException;
 import dev.tributary.format.JsonAvroReader;
 import dev.tributary.schemas.telemetry.EnrichedTelemetry;
@@ -16,15 +17,21 @@ import org.apache.avro.specific.SpecificData;
  */
 public final class TelemetryParser {
     public static final String STAGE = "parse";
+    /** The reason a reading dated too far ahead of processing time is refused (the dead letter's reason starts with it). */
+    public static final String EVENT_TIME_IN_FUTURE = "event_time_in_future";
+    /** The reason a reading dated too far back is refused. */
+    public static final String EVENT_TIME_TOO_OLD = "event_time_too_old";
 
-    private final int maxEventBytes;
+    private final ReadingLimits limits;
     private final JsonAvroReader reader = new JsonAvroReader(SpecificData.getForClass(TelemetryReading.class));
 
+    /** A parser with the default time bounds. */
     public TelemetryParser(int maxEventBytes) {
-        if (maxEventBytes <= 0) {
-            throw new IllegalArgumentException("maxEventBytes must be positive");
-        }
-        this.maxEventBytes = maxEventBytes;
+        this(ReadingLimits.ofSize(maxEventBytes));
+    }
+
+    public TelemetryParser(ReadingLimits limits) {
+        this.limits = java.util.Objects.requireNonNull(limits, "limits is null");
     }
 
     /** Parses a Kafka record. */
@@ -40,9 +47,9 @@ public final class TelemetryParser {
         if (value.length == 0) {
             return invalid(origin, timestamp, key, value, "empty message: the record value has no bytes");
         }
-        if (value.length > maxEventBytes) {
+        if (value.length > limits.maxEventBytes()) {
             return invalid(origin, timestamp, key, value,
-                    "event too large: " + value.length + " bytes, more than telemetry.max-event-bytes=" + maxEventBytes);
+                    "event too large: " + value.length + " bytes, more than telemetry.max-event-bytes=" + limits.maxEventBytes());
         }
         TelemetryReading reading;
         try {
@@ -59,7 +66,30 @@ public final class TelemetryParser {
         if (reading.getSequence() < 0) {
             return invalid(origin, timestamp, key, value, "negative value " + reading.getSequence() + " at 'sequence'");
         }
+        String idTooLong = reading.getEventId().length() > ReadingLimits.MAX_ID_LENGTH ? "event_id"
+                : reading.getDeviceId().length() > ReadingLimits.MAX_ID_LENGTH ? "device_id" : null;
+        if (idTooLong != null) {
+            return invalid(origin, timestamp, key, value, "value too long at '" + idTooLong + "': more than " + ReadingLimits.MAX_ID_LENGTH + " characters");
+        }
+        String outOfRange = eventTimeOutOfRange(reading.getEventTime(), nowMillis);
+        if (outOfRange != null) {
+            return invalid(origin, timestamp, key, value, outOfRange);
+        }
         return ParsedTelemetry.valid(toPending(reading, new SourcePosition(origin.topic(), origin.partition(), origin.offset(), origin.sequenceNumber()), Instant.ofEpochMilli(nowMillis)));
+    }
+
+    /** Why an event time is not plausible against processing time, or null when it is. */
+    private String eventTimeOutOfRange(Instant eventTime, long nowMillis) {
+        Instant now = Instant.ofEpochMilli(nowMillis);
+        if (eventTime.isAfter(now.plus(limits.maxFutureSkew()))) {
+            return EVENT_TIME_IN_FUTURE + ": event_time " + eventTime + " is more than telemetry.max-future-skew="
+                    + Durations.format(limits.maxFutureSkew()) + " ahead of processing time " + now;
+        }
+        if (eventTime.isBefore(now.minus(limits.maxEventAge()))) {
+            return EVENT_TIME_TOO_OLD + ": event_time " + eventTime + " is more than telemetry.max-event-age="
+                    + Durations.format(limits.maxEventAge()) + " before processing time " + now;
+        }
+        return null;
     }
 
     /** The reading's fields, shared not copied, in the enriched shape, waiting for enrichment. */

@@ -55,6 +55,11 @@ class PipelineConfigTest {
         assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.rules().rule(PipelineConfig.HEADLIGHTS).holdFor()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.maxEventBytes()).isEqualTo(256 * 1024);
+        assertThat(config.readingLimits().maxFutureSkew()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.readingLimits().maxEventAge()).isEqualTo(Duration.ofDays(365));
+        assertThat(PipelineConfig.from(with("telemetry.max-future-skew", "10m")).readingLimits().maxFutureSkew()).isEqualTo(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> PipelineConfig.from(with("telemetry.max-event-age", "0s")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'telemetry.max-event-age'");
         assertThat(config.lake().catalogType()).isEqualTo(LakeConfig.CatalogType.JDBC);
         assertThat(config.lake().fileFormat()).isEqualTo(LakeConfig.FileFormat.ORC);
         assertThat(config.lake().namespace()).isEqualTo("fleet");

@@ -101,6 +101,31 @@ class DriftHandlerTest {
     }
 
     @Test
+    void fieldsThatCannotBeColumnsAreQuarantinedUnderEvolveAndTheRestEvolves() throws Exception {
+        DriftHandler handler = handler(DriftConfig.OnFieldAdded.EVOLVE, DriftConfig.OnTypeConflict.QUARANTINE, LakeConfig.ArrayLayout.LIST);
+        ObjectNode event = TestReadings.reading("dev-1", 1, AT).json();
+        event.put("Engine", 1).put("a.b", 2).put("", 3).put("x".repeat(129), 4).put("good_one", 5).put("vehicle", 6).put("ingested_at", "now");
+        ((ObjectNode) event.get("engine")).putObject("deep").set("n", JSON.readTree("{\"n\":".repeat(20) + "1" + "}".repeat(20)));
+        ((ObjectNode) event.get("engine")).putObject("odd").put("camelCase", true);
+        int columns = table(LakeConfig.ArrayLayout.LIST, "").schema().columns().size();
+
+        ParsedTelemetry parsed = parse(handler, event, 9);
+
+        assertThat(parsed.reading()).isNotNull();
+        assertThat(parsed.drift()).filteredOn(drift -> drift.action().equals("evolved")).extracting(drift -> drift.change().path())
+                .containsExactly("good_one");
+        assertThat(parsed.drift()).filteredOn(drift -> drift.action().equals("quarantined")).extracting(drift -> drift.change().path())
+                .containsExactlyInAnyOrder("Engine", "a.b", "", "x".repeat(129), "vehicle", "ingested_at", "engine.deep", "engine.odd");
+        JsonNode overflow = JSON.readTree(parsed.reading().getOverflow());
+        assertThat(overflow.get("Engine").asInt()).isEqualTo(1);
+        assertThat(overflow.get("engine.deep")).isEqualTo(event.get("engine").get("deep"));
+        assertThat(overflow.get("engine.odd").get("camelCase").asBoolean()).isTrue();
+        Table table = table(LakeConfig.ArrayLayout.LIST, "");
+        assertThat(table.schema().columns()).hasSize(columns + 1);
+        assertThat(table.schema().findField("good_one")).isNotNull();
+    }
+
+    @Test
     void aValueConflictingWithAnAcceptedColumnIsQuarantinedAndReportedAsATypeChange() throws Exception {
         DriftHandler handler = handler(DriftConfig.OnFieldAdded.EVOLVE, DriftConfig.OnTypeConflict.QUARANTINE, LakeConfig.ArrayLayout.LIST);
         ObjectNode first = TestReadings.reading("dev-1", 1, AT).json();

@@ -14,7 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class TelemetryDeserializerTest {
-    static final Instant AT = Instant.parse("2025-03-14T09:00:00Z");
+    /** Recent: the deserializer checks event time against the wall clock (telemetry.max-event-age). */
+    static final Instant AT = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(3600);
 
     /** Drift checked, added fields quarantined (evolving needs a lake: {@code DriftHandlerTest}). */
     static TelemetryDeserializer checkingDrift() {

@@ -125,6 +125,57 @@ class TelemetryParserTest {
     }
 
     @Test
+    void readingDatedTooFarAheadOfProcessingTimeIsADeadLetter() {
+        Instant now = Instant.ofEpochMilli(NOW);
+        DeadLetter deadLetter = deadLetterOf(edited(json -> json.put("event_time", now.plusSeconds(3601).toString())), "event_time_in_future");
+
+        assertThat(deadLetter.reason()).contains("telemetry.max-future-skew=1h");
+        assertThat(parse(edited(json -> json.put("event_time", now.plusSeconds(3599).toString()))).reading()).isNotNull();
+        // A wrong clock far in the future, and beyond what epoch milliseconds can hold.
+        deadLetterOf(edited(json -> json.put("event_time", Long.MAX_VALUE)), "event_time_in_future");
+        deadLetterOf(edited(json -> json.put("event_time", "+1000000000-01-01T00:00:00Z")), "event_time_in_future");
+    }
+
+    @Test
+    void readingDatedTooFarBackIsADeadLetter() {
+        Instant now = Instant.ofEpochMilli(NOW);
+        TelemetryParser parser = new TelemetryParser(new ReadingLimits(4096, java.time.Duration.ofHours(1), java.time.Duration.ofDays(30)));
+        byte[] old = edited(json -> json.put("event_time", now.minus(java.time.Duration.ofDays(31)).toString()));
+        DeadLetter deadLetter = parser.parse(TOPIC, PARTITION, OFFSET, KAFKA_TIMESTAMP, KEY, old, NOW).deadLetter();
+
+        assertThat(deadLetter.reason()).startsWith("event_time_too_old").contains("telemetry.max-event-age=720h");
+        assertThat(parser.parse(TOPIC, PARTITION, OFFSET, KAFKA_TIMESTAMP, KEY,
+                edited(json -> json.put("event_time", now.minus(java.time.Duration.ofDays(29)).toString())), NOW).reading()).isNotNull();
+        deadLetterOf(edited(json -> json.put("event_time", 0)), "event_time_too_old");
+        deadLetterOf(edited(json -> json.put("event_time", "-1000000000-01-01T00:00:00Z")), "event_time_too_old");
+    }
+
+    @Test
+    void numbersBeyondTheirTypeAreDeadLettersNotInfinity() {
+        byte[] value = new String(TestReadings.reading("dev-0042", 1, EVENT_TIME).bytes(), StandardCharsets.UTF_8)
+                .replace("\"coolant_temp_c\":40.5", "\"coolant_temp_c\":1e400").getBytes(StandardCharsets.UTF_8);
+
+        DeadLetter deadLetter = deadLetterOf(value, "number out of range");
+
+        assertThat(deadLetter.reason()).contains("'engine.coolant_temp_c'").contains("1e400");
+    }
+
+    @Test
+    void textWithALoneSurrogateIsADeadLetter() {
+        DeadLetter deadLetter = deadLetterOf(edited(json -> json.put("firmware_version", "4.2\ud800")), "invalid text");
+
+        assertThat(deadLetter.reason()).contains("'firmware_version'").contains("U+D800");
+        assertThat(parse(edited(json -> json.put("firmware_version", "4.2 \ud83d\ude97"))).reading().getFirmwareVersion()).endsWith("\ud83d\ude97");
+    }
+
+    @Test
+    void idsLongerThanAKinesisPartitionKeyAreDeadLetters() {
+        deadLetterOf(edited(json -> json.put("device_id", "d".repeat(257))), "value too long at 'device_id'");
+        deadLetterOf(edited(json -> json.put("event_id", "e".repeat(257))), "value too long at 'event_id'");
+        assertThat(parse(edited(json -> json.put("device_id", "d".repeat(256)))).reading()).isNotNull();
+    }
+
+    @Test
     void deadLetterHasNoEventTime() {
         assertThat(parse(new byte[0]).eventTimeMillis()).isEqualTo(Long.MIN_VALUE);
     }
