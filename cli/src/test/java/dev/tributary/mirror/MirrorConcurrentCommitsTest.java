@@ -40,14 +40,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The mirror evolves a table column by column while other writers commit to the same table all
- * along: another process's metadata commits (table properties, as fast as the catalog takes
- * them), the mirror's own data commits at every checkpoint and its maintenance compacting the
+ * along: another process's metadata commits (table properties, ten a second), the mirror's own data commits at every checkpoint and its maintenance compacting the
  * table. A schema update that loses its race is planned again: the job never fails over, every
  * column and every row lands, each change is published once.
  */
 class MirrorConcurrentCommitsTest {
     private static final int ADDED_COLUMNS = 8;
     private static final int ROWS_PER_SHAPE = 20;
+    private static final long OTHER_WRITER_PACE_MILLIS = 100;
 
     @TempDir
     Path directory;
@@ -76,6 +76,9 @@ class MirrorConcurrentCommitsTest {
                         }
                         Table table = catalog.loadTable(identifier);
                         table.updateProperties().set("test.other-writer", Integer.toString(otherCommits.incrementAndGet())).commit();
+                        // Ten commits a second, far more than any real co-writer: in a tight loop it would take the catalog
+                        // for itself, and even the data commits Iceberg retries would never get in.
+                        Thread.sleep(OTHER_WRITER_PACE_MILLIS);
                     }
                 } finally {
                     Catalogs.closeQuietly(catalog);
