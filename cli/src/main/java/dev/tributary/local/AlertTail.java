@@ -32,14 +32,18 @@ public final class AlertTail implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
+    private final String bootstrapServers;
+    private final List<TopicPartition> partitions = new ArrayList<>();
+    /** The tail's position in each partition after its last poll: how far it has read. */
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     /** An alert as it arrived: the event, its data, and the wall-clock time it was read. */
     public record Received(CloudEvent event, Alert alert, long receivedAtMillis) {}
 
     public AlertTail(String bootstrapServers, String topic) {
+        this.bootstrapServers = bootstrapServers;
         this.consumer = Topics.consumer(bootstrapServers, java.util.Map.of(), IsolationLevel.READ_UNCOMMITTED);
-        List<TopicPartition> partitions = new ArrayList<>();
         consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
@@ -63,6 +67,9 @@ public final class AlertTail implements AutoCloseable {
                         unreadable.incrementAndGet();
                     }
                 }
+                for (TopicPartition partition : partitions) {
+                    positions.put(partition, consumer.position(partition));
+                }
             }
         } catch (WakeupException e) {
             // closing
@@ -83,6 +90,24 @@ public final class AlertTail implements AutoCloseable {
             counts.merge(r.alert().getAlertType(), 1L, Long::sum);
         }
         return counts;
+    }
+
+    /**
+     * Waits until the tail has read everything the topic holds now (its end offsets, read
+     * uncommitted, as the tail reads): once the writers have stopped, nothing more is coming.
+     */
+    public void awaitEverythingRead(Duration timeout) throws InterruptedException {
+        Map<TopicPartition, Long> ends;
+        try (KafkaConsumer<byte[], byte[]> probe = Topics.consumer(bootstrapServers, java.util.Map.of(), IsolationLevel.READ_UNCOMMITTED)) {
+            ends = probe.endOffsets(partitions);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ends.entrySet().stream().allMatch(end -> positions.getOrDefault(end.getKey(), -1L) >= end.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the alert tail did not read up to " + ends + " within " + timeout + "; it is at " + positions);
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Distinct alerts received, every status. */

@@ -105,6 +105,42 @@ public final class LocalFlink implements AutoCloseable {
         return cluster.getJobStatus(job).get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * How many times the job's tasks were restarted after a failure so far (the highest attempt
+     * number of any task): 0 for a job that never failed over, whether it restarted all its
+     * tasks or one region of them.
+     */
+    public int restarts(JobID job) throws Exception {
+        int restarts = 0;
+        for (var vertex : cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getAllExecutionVertices()) {
+            restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+        }
+        return restarts;
+    }
+
+    /** How many checkpoints of the job have completed so far. */
+    public long completedCheckpoints(JobID job) throws Exception {
+        var stats = cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getCheckpointStatsSnapshot();
+        return stats == null ? 0 : stats.getCounts().getNumberOfCompletedCheckpoints();
+    }
+
+    /**
+     * Waits until {@code count} more checkpoints of the job have completed than had when called:
+     * everything the job had read by then has gone through a whole checkpoint (its commits, and
+     * whatever a repeat of it would have committed).
+     */
+    public void awaitMoreCheckpoints(JobID job, int count, Duration timeout) throws Exception {
+        long target = completedCheckpoints(job) + count;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (completedCheckpoints(job) < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + job + " did not complete " + count + " more checkpoints within " + timeout
+                        + " (status " + status(job) + ")");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Waits until the job has at least one running task; fails when it fails first. */
     public void awaitRunning(JobID job, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

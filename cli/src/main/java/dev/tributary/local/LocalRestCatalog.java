@@ -51,7 +51,11 @@ public final class LocalRestCatalog implements AutoCloseable {
         requireNonNull(lakeDirectory, "lakeDirectory is null");
         requireNonNull(log, "log is null");
         Ports.requireFree(port, "Iceberg REST catalog", "--catalog-port");
-        int chosen = port == 0 ? Ports.freePort() : port;
+        if (port == 0) {
+            // A port free when picked may be taken before the child binds it: then another one.
+            return Ports.startOnFreePort(chosen -> start(lakeDirectory, chosen, log));
+        }
+        int chosen = port;
         Path warehouse = warehouse(lakeDirectory);
         Files.createDirectories(warehouse);
         Files.createDirectories(log.toAbsolutePath().getParent());

@@ -55,6 +55,11 @@ public final class LocalS3 implements AutoCloseable {
     public static LocalS3 start(Path directory, String bucket) throws IOException, InterruptedException {
         requireNonNull(directory, "directory is null");
         requireNonNull(bucket, "bucket is null");
+        // A port free when picked may be taken before the child binds it: then another one.
+        return Ports.startOnFreePort(port -> start(directory, bucket, port));
+    }
+
+    private static LocalS3 start(Path directory, String bucket, int port) throws IOException, InterruptedException {
         if (!bucket.matches("[a-z0-9][a-z0-9.-]{2,62}")) {
             throw new IllegalArgumentException("not an S3 bucket name: " + bucket);
         }
@@ -62,7 +67,6 @@ public final class LocalS3 implements AutoCloseable {
         Path objects = home.resolve("objects");
         // The filesystem back-end's buckets are the directories under its base directory.
         Files.createDirectories(objects.resolve(bucket));
-        int port = Ports.freePort();
         String accessKeyId = "LOCAL" + UUID.randomUUID().toString().replace("-", "").substring(0, 15).toUpperCase(java.util.Locale.ROOT);
         String secretAccessKey = UUID.randomUUID().toString();
         Properties settings = new Properties();

@@ -111,8 +111,8 @@ class KinesisTelemetryTest {
                     assertThat(alertIds(kinesis.client())).as("alert ids on Kinesis, against the alert topic").isEqualTo(kafkaAlertIds(stack, config));
                     throw timedOut;
                 }
-                // One more checkpoint: anything duplicated would be committed by now.
-                Thread.sleep(4_000);
+                // Two more checkpoints: anything duplicated would be committed by then.
+                stack.flink().awaitMoreCheckpoints(job, 2, Duration.ofMinutes(1));
                 stack.flink().cancel(job);
                 LakeInspector.Counts counts = lake.count(TelemetryTable.identifier(config.lake()), "event_id");
                 assertThat(counts.rows()).isEqualTo(EVENTS);

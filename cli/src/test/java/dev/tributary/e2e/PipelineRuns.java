@@ -80,12 +80,16 @@ final class PipelineRuns {
         }
     }
 
+    /**
+     * After a run has ended: waits until {@code alerts} has read {@code distinctAlerts} opened and
+     * resolved alerts and everything else the alert topic holds, so that an alert beyond the
+     * expected count is in {@code alerts} too (the job wrote its last alert before it ended).
+     */
     void awaitAlerts(AlertTail alerts, long distinctAlerts, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (alerts.received("opened").size() + alerts.received("resolved").size() < distinctAlerts && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        // Anything beyond the expected count would arrive right behind it.
-        Thread.sleep(1000);
+        alerts.awaitEverythingRead(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(10).toNanos())));
     }
 }

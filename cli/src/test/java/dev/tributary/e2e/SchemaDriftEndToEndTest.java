@@ -63,8 +63,8 @@ class SchemaDriftEndToEndTest {
             try (LakeInspector lake = new LakeInspector(config.lake())) {
                 RestartExactlyOnceTest.await(() -> lake.committedRecords(TelemetryTable.identifier(config.lake())) >= report.valid(),
                         Duration.ofMinutes(3), "every reading in the lake");
-                // Anything beyond would be committed right behind.
-                Thread.sleep(3_000);
+                // Anything beyond would be committed right behind: two more checkpoints.
+                stack.flink().awaitMoreCheckpoints(job, 2, Duration.ofMinutes(1));
                 stack.flink().cancel(job);
                 Table table = lake.load(TelemetryTable.identifier(config.lake()));
                 assertThat(table.schema().findType("engine.turbo.boost_kpa")).isEqualTo(Types.DoubleType.get());

@@ -123,8 +123,8 @@ class MirrorBadInputTest {
                 published = Topics.readAll(stack.kafka().bootstrapServers(), config.mirror().schemaChangeTopic(), IsolationLevel.READ_UNCOMMITTED);
                 reported = rows(config, changesTable);
             }
-            // A repeat would arrive right behind: give it a few checkpoints.
-            Thread.sleep(3000);
+            // A repeat would arrive right behind: wait until two more checkpoints (and their commits) have gone through.
+            stack.flink().awaitMoreCheckpoints(job, 2, Duration.ofMinutes(1));
             published = Topics.readAll(stack.kafka().bootstrapServers(), config.mirror().schemaChangeTopic(), IsolationLevel.READ_UNCOMMITTED);
             reported = rows(config, changesTable);
 

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.types.Types;
 
@@ -14,14 +15,16 @@ import org.apache.iceberg.types.Types;
  * The shape a reading may have in the lake: its registered schema plus every field accepted since,
  * read from the lake's tables (they are the record of what was accepted). New fields are added to
  * the tables here, before the readings carrying them go on, so that by the time a reading reaches
- * the lake writer its columns exist. Parallel readers may race to add the same field: Iceberg
- * lets one commit win, and the others reload and check again (so a field that arrives with
- * different types at once ends with the first committed type, and the others' values conflict).
+ * the lake writer its columns exist. Parallel readers may race to add the same field, and any
+ * other commit (a checkpoint's data) makes a schema update planned before it fail: Iceberg lets
+ * one commit win, and the others wait a little, reload and check again, planning only what is
+ * still missing (so a field that arrives with different types at once ends with the first
+ * committed type, and the others' values conflict).
  *
  * <p>Not thread-safe: one per parsing subtask.
  */
 public final class AcceptedShape {
-    private static final int ATTEMPTS = 5;
+    private static final int ATTEMPTS = MetadataCommits.ATTEMPTS;
 
     private final TelemetryLakeLayout layout;
     private final CatalogLoader catalogLoader;
@@ -59,10 +62,13 @@ public final class AcceptedShape {
             try {
                 layout.addFields(catalog, tables, outcome.newFields());
                 added = outcome.newFields();
-            } catch (CommitFailedException | AlreadyExistsException | IllegalArgumentException e) {
+            } catch (CommitFailedException | CommitStateUnknownException | AlreadyExistsException | IllegalArgumentException e) {
                 // Another subtask changed the table first (Iceberg refuses a column that exists with an
                 // IllegalArgumentException): reload and check again; should it never settle, say why.
                 lastRefusal = e;
+                if (attempt < ATTEMPTS) {
+                    MetadataCommits.pause(attempt);
+                }
             }
             reload();
         }

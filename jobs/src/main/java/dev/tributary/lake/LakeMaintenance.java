@@ -22,6 +22,7 @@ import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
@@ -93,10 +94,14 @@ public final class LakeMaintenance {
         }
         table.refresh();
         int snapshotsBefore = countSnapshots(table);
-        table.expireSnapshots()
-                .expireOlderThan(clock.millis() - snapshotRetention.toMillis())
-                .retainLast(retainLast)
-                .commit();
+        MetadataCommits.retrying("expiring snapshots of " + table.name(), () -> {
+            table.refresh();
+            table.expireSnapshots()
+                    .expireOlderThan(clock.millis() - snapshotRetention.toMillis())
+                    .retainLast(retainLast)
+                    .commit();
+            return null;
+        });
         table.refresh();
         int expired = snapshotsBefore - countSnapshots(table);
         return new Report(table.name(), before, stats(table), compacted, expired);
@@ -112,12 +117,18 @@ public final class LakeMaintenance {
 
     /**
      * Compacts; when another compaction removed the same files first (Iceberg refuses to delete
-     * files that are gone), plans again from the new snapshot, up to three times.
+     * files that are gone), plans again from the new snapshot, up to three times. A commit that
+     * still lost its race after Iceberg's own retries (writers and schema changes committing all
+     * along) is planned again from the new snapshot as well ({@link MetadataCommits}).
      */
     private static boolean compactRetrying(Table table) {
         for (int attempt = 1; ; attempt++) {
             try {
-                compact(table);
+                MetadataCommits.retrying("compacting " + table.name(), () -> {
+                    table.refresh();
+                    compact(table);
+                    return null;
+                });
                 return true;
             } catch (ValidationException e) {
                 if (attempt >= 3) {
@@ -174,6 +185,12 @@ public final class LakeMaintenance {
         oldData.forEach(rewrite::deleteFile);
         oldDeletes.values().forEach(rewrite::deleteFile);
         newData.forEach(rewrite::addFile);
-        rewrite.commit();
+        try {
+            rewrite.commit();
+        } catch (CommitFailedException | ValidationException e) {
+            // Not committed: the new files are nobody's.
+            newData.forEach(file -> table.io().deleteFile(file.location()));
+            throw e;
+        }
     }
 }

@@ -33,7 +33,10 @@ public final class LakeTables {
                 // Hash dictionaries instead of ORC's red-black trees: the writer's main cost (bench telemetry).
                 "orc.dictionary.implementation", "hash",
                 TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",
-                TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "50");
+                TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "50",
+                // Commits that Iceberg re-applies on newer metadata (appends, row deltas, compactions) lose
+                // races to checkpoints, schema changes and maintenance more often than the default 4 allows.
+                TableProperties.COMMIT_NUM_RETRIES, "10");
     }
 
     public static void ensureNamespace(Catalog catalog, Namespace namespace) {

@@ -147,10 +147,7 @@ public final class TelemetryLakeLayout implements Serializable {
     }
 
     private static void addMissingColumns(Table table, Schema wanted) {
-        org.apache.iceberg.UpdateSchema update = table.updateSchema().unionByNameWith(wanted);
-        if (!update.apply().sameSchema(table.schema())) {
-            update.commit();
-        }
+        MetadataCommits.unionByName(table, wanted);
     }
 
     void createChild(Catalog catalog, String path, Types.StructType element) {
@@ -232,11 +229,31 @@ public final class TelemetryLakeLayout implements Serializable {
         }
         updates.values().forEach(org.apache.iceberg.UpdateSchema::commit);
         if (!newChildren.isEmpty()) {
-            List<String> pivoted = new ArrayList<>(pivotedPathsOfTable(tables.main()));
-            pivoted.addAll(newChildren);
-            tables.main().refresh();
-            tables.main().updateProperties().set(CHILD_TABLES_PROPERTY, String.join(",", pivoted)).commit();
+            recordChildTables(tables.main(), newChildren);
         }
+    }
+
+    /**
+     * Adds paths to the main table's list of child tables. The list is merged with the one the
+     * table holds now, and checked after the commit: Iceberg re-applies a property update that
+     * lost a race as it was planned, which would drop a path another writer added meanwhile, so a
+     * writer that finds its own paths gone adds them again.
+     */
+    private static void recordChildTables(Table main, List<String> newChildren) {
+        MetadataCommits.retrying("recording the child tables of " + main.name(), () -> {
+            main.refresh();
+            List<String> pivoted = new ArrayList<>(pivotedPathsOfTable(main));
+            if (pivoted.containsAll(newChildren)) {
+                return null;
+            }
+            newChildren.stream().filter(path -> !pivoted.contains(path)).forEach(pivoted::add);
+            main.updateProperties().set(CHILD_TABLES_PROPERTY, String.join(",", pivoted)).commit();
+            main.refresh();
+            if (!pivotedPathsOfTable(main).containsAll(newChildren)) {
+                throw new org.apache.iceberg.exceptions.CommitFailedException("another writer replaced %s of %s", CHILD_TABLES_PROPERTY, main.name());
+            }
+            return null;
+        });
     }
 
     /** The pivoted array a field under {@code parent} sits in, or null for the main table. */

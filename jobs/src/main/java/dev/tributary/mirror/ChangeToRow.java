@@ -8,6 +8,7 @@ import dev.tributary.config.MirrorConfig;
 import dev.tributary.config.MirrorConfig.IncompatibleChangePolicy;
 import dev.tributary.deadletter.DeadLetter;
 import dev.tributary.lake.LakeTables;
+import dev.tributary.lake.MetadataCommits;
 import dev.tributary.schema.IcebergSchemaDiff;
 import dev.tributary.schema.SchemaChange;
 import dev.tributary.schema.SchemaChangeEvent;
@@ -31,6 +32,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -148,7 +150,7 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
                 name -> new TableShapes(TableIdentifier.of(config.namespace(), config.tableName(change.database(), change.table()))));
         if (table.pending != null) {
             // The first change after the barrier the table waited for: its rows leave in the evolved schema from now on.
-            table.lakeSchema = table.pending;
+            table.evolveTo(table.pending);
             table.pending = null;
         }
         Shape shape = table.shape(change, record, context);
@@ -167,7 +169,7 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
                 shape.evolved = null;
                 return;
             }
-            table.lakeSchema = shape.evolved;
+            table.evolveTo(shape.evolved);
             shape.evolved = null;
         }
         GenericRowData row;
@@ -242,6 +244,17 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
             this.identifier = identifier;
         }
 
+        /**
+         * Evolves the table to hold {@code wanted} before rows leave in it, and makes the table's
+         * schema after (which may hold another writer's columns too) the one rows leave in. The
+         * sink then finds every row's schema in the table and commits no schema change of its
+         * own: a schema commit that loses a race to a data commit, a compaction or another
+         * writer is planned again here ({@link MetadataCommits}), where the sink would fail.
+         */
+        void evolveTo(Schema wanted) {
+            lakeSchema = MetadataCommits.unionByName(catalog.loadTable(identifier), wanted);
+        }
+
         Shape shape(DecodedChange change, CdcRecord record, Context context) {
             Shape known = shapes.get(change.rowSchema());
             if (known != null) {
@@ -256,14 +269,18 @@ public final class ChangeToRow extends KeyedProcessFunction<String, CdcRecord, M
             }
             Schema schema = config.cdcMetadata() ? CdcMetadata.appendTo(type.schema()) : type.schema();
             if (lakeSchema == null) {
+                Table loaded;
                 try {
-                    lakeSchema = catalog.loadTable(identifier).schema();
+                    loaded = catalog.loadTable(identifier);
                 } catch (NoSuchTableException e) {
                     // The first shape creates the table, with the lake's properties (format v2, ORC);
                     // if another writer won the race, its table is the one to compare with.
-                    lakeSchema = LakeTables.createIfMissing(catalog, lake, identifier, schema, PartitionSpec.unpartitioned(),
-                            Map.of(TableProperties.UPSERT_ENABLED, "true")).schema();
+                    loaded = LakeTables.createIfMissing(catalog, lake, identifier, schema, PartitionSpec.unpartitioned(),
+                            Map.of(TableProperties.UPSERT_ENABLED, "true"));
                 }
+                // The sink would create the branch on the first row, and fail should an evolution commit first.
+                MetadataCommits.ensureMainBranch(loaded);
+                lakeSchema = loaded.schema();
             }
             Shape shape = decide(type, schema, record, context);
             shapes.put(change.rowSchema(), shape);

@@ -30,10 +30,11 @@ import org.apache.iceberg.flink.sink.dynamic.TailCommittingDynamicIcebergSink;
  * ORC), upserted by primary key, committed exactly once with Flink's checkpoints.
  *
  * <pre>
- * change topics ─ by table ─ decode, compare shapes ─┬─ rows ─ Dynamic Iceberg Sink (creates and evolves tables; equality deletes)
- *                                                    ├─ schema changes ─ once per change ─ CloudEvents topic, Iceberg schema_changes, SNS
- *                                                    ├─ dead letters ─ DLQ topic (original bytes + reason)
- *                                                    └─ tables written ─ maintenance (compaction, snapshot expiry)
+ * change topics ─ by table ─ decode, compare shapes, ─┬─ rows ─ Dynamic Iceberg Sink (equality deletes)
+ *                           create and evolve tables  │
+ *                                                     ├─ schema changes ─ once per change ─ CloudEvents topic, Iceberg schema_changes, SNS
+ *                                                     ├─ dead letters ─ DLQ topic (original bytes + reason)
+ *                                                     └─ tables written ─ maintenance (compaction, snapshot expiry)
  * </pre>
  *
  * Capture delivers at least once; replays are absorbed because every change is an upsert or a

@@ -9,7 +9,8 @@ import org.apache.iceberg.flink.sink.dynamic.DynamicRecordGenerator;
 /**
  * Mirror rows as the Dynamic Iceberg Sink's records: upserts keyed on the primary key (equality
  * deletes), distributed by that key so that one row's changes stay in order, on the main branch.
- * The sink creates a table on its first row and evolves it when columns are added or widened.
+ * The tables are created and evolved before their rows get here ({@link ChangeToRow}, which plans a
+ * lost schema commit again), so every row's schema is one the table has and the sink commits only data.
  */
 public final class MirrorRecordGenerator implements DynamicRecordGenerator<MirrorRow> {
     private final int writeParallelism;
