@@ -57,7 +57,7 @@ class LoopbackOnlyTest {
             assertThat(before).as("listening sockets").allSatisfy(LoopbackOnlyTest::isLoopbackOnly);
 
             // query's Flink SQL runs on a MiniCluster of its own, for as long as the query runs: watch its sockets meanwhile.
-            query.rows("CREATE TEMPORARY TABLE numbers (n BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '20000000')");
+            query.rows("CREATE TEMPORARY TABLE numbers (n BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '2000000', 'rows-per-second' = '2000000')");
             Set<ListeningSockets.Socket> seen = ConcurrentHashMap.newKeySet();
             AtomicBoolean running = new AtomicBoolean(true);
             Thread watcher = new Thread(() -> {
@@ -71,7 +71,7 @@ class LoopbackOnlyTest {
             }, "socket-watcher");
             watcher.start();
             try {
-                assertThat(query.rows("SELECT count(*) FROM numbers")).singleElement().satisfies(row -> assertThat(row.getField(0)).isEqualTo(20_000_000L));
+                assertThat(query.rows("SELECT count(*) FROM numbers")).singleElement().satisfies(row -> assertThat(row.getField(0)).isEqualTo(2_000_000L));
             } finally {
                 running.set(false);
                 watcher.join();
