@@ -98,7 +98,7 @@ final class EmrCommand {
                 throw new ConfigException("--config", config, "expected the key of a properties object, not a prefix");
             }
             for (String key : settings.keySet()) {
-                if (PipelineConfig.isSecret(key)) {
+                if (dev.tributary.config.SecretKeys.isSecret(key)) {
                     throw new ConfigException("--set", key, "looks like a secret, and EMR shows step arguments to whoever may list steps:"
                             + " put it in the configuration object in S3 or in Secrets Manager");
                 }

@@ -14,6 +14,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -31,6 +32,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * are kept when a job is cancelled, so that a job can resume from its last one.
  */
 public final class LocalFlink implements AutoCloseable {
+    /** The only address the local services listen on. */
+    public static final String LOOPBACK = "127.0.0.1";
+
     private final MiniCluster cluster;
     private final Path checkpointDirectory;
     private final int slots;
@@ -48,9 +52,7 @@ public final class LocalFlink implements AutoCloseable {
     public static LocalFlink start(int webPort, int slots, Path checkpointDirectory) throws Exception {
         Ports.requireFree(webPort, "Flink web UI", "--web-port");
         Files.createDirectories(checkpointDirectory);
-        Configuration configuration = new Configuration();
-        configuration.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        configuration.set(RestOptions.ADDRESS, "127.0.0.1");
+        Configuration configuration = loopbackOnly(new Configuration());
         configuration.set(RestOptions.PORT, webPort);
         configuration.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
         configuration.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
@@ -66,6 +68,21 @@ public final class LocalFlink implements AutoCloseable {
                 .build());
         cluster.start();
         return new LocalFlink(cluster, checkpointDirectory, slots);
+    }
+
+    /**
+     * {@code configuration} with every socket of a MiniCluster on 127.0.0.1: the REST endpoint (web
+     * UI), the JobManager's blob server and RPC, the TaskManager's RPC and data ports. Flink binds the
+     * blob server to every interface unless {@code jobmanager.bind-host} says otherwise.
+     */
+    public static Configuration loopbackOnly(Configuration configuration) {
+        configuration.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        configuration.set(RestOptions.ADDRESS, LOOPBACK);
+        configuration.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        configuration.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        configuration.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        configuration.set(TaskManagerOptions.HOST, LOOPBACK);
+        return configuration;
     }
 
     public URI webUi() throws Exception {

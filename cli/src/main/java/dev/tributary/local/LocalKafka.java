@@ -64,10 +64,8 @@ public final class LocalKafka implements AutoCloseable {
                 .setConfigProp("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES))
                 .setConfigProp("num.partitions", "2")
                 .setConfigProp("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
-        if (port != 0) {
-            // The test kit only fills in the listeners when none are set.
-            builder.setConfigProp("listeners", "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0");
-        }
+        // On loopback only (the test kit only fills in the listeners when none are set, with "localhost").
+        builder.setConfigProp("listeners", "EXTERNAL://" + LocalFlink.LOOPBACK + ":" + port + ",CONTROLLER://" + LocalFlink.LOOPBACK + ":0");
         brokerProperties.forEach(builder::setConfigProp);
         KafkaClusterTestKit cluster = builder.build();
         try {

@@ -32,6 +32,7 @@ public final class LocalPostgres implements LocalDatabase {
     public static LocalPostgres start(int port, Path dataDirectory, String walLevel) throws IOException, SQLException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPort(port == 0 ? Ports.freePort() : port)
+                .setServerConfig("listen_addresses", LocalFlink.LOOPBACK)
                 .setServerConfig("wal_level", walLevel)
                 .setServerConfig("max_wal_senders", "8")
                 .setServerConfig("max_replication_slots", "8")

@@ -18,11 +18,13 @@ import java.util.Map;
  * warehouse {@code <lake>/rest-warehouse}. The Flink jobs ({@code catalog.type=rest}) and Trino
  * share it, so Trino reads the files the jobs commit, with no copy.
  *
- * <p>Its class path is {@code cli/target/rest-catalog/} (Maven copies it there at build time: Jetty
- * 11 and Iceberg core, kept apart from the CLI's own), or {@code TRIBUTARY_REST_CATALOG_LIB}.
+ * <p>Its class path is {@code cli/rest-catalog/target/lib/} (Maven gathers it there at build time:
+ * Jetty 11 and Iceberg core, kept apart from the CLI's own, and our launcher, which binds it to
+ * 127.0.0.1), or {@code TRIBUTARY_REST_CATALOG_LIB}.
  */
 public final class LocalRestCatalog implements AutoCloseable {
-    public static final String MAIN_CLASS = "org.apache.iceberg.rest.RESTCatalogServer";
+    /** Iceberg's server as Iceberg's {@code RESTCatalogServer} builds it, but on 127.0.0.1 only (cli/rest-catalog). */
+    public static final String MAIN_CLASS = "dev.tributary.restcatalog.LoopbackRestCatalogServer";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
@@ -68,6 +70,7 @@ public final class LocalRestCatalog implements AutoCloseable {
         environment.put("CATALOG_URI", "jdbc:sqlite:" + database(lakeDirectory));
         environment.put("CATALOG_WAREHOUSE", warehouse.toUri().toString());
         environment.put("CATALOG_REST_PORT", Integer.toString(chosen));
+        environment.put("CATALOG_REST_HOST", LocalFlink.LOOPBACK);
         Process process = builder.start();
         LocalRestCatalog catalog = new LocalRestCatalog(process, chosen, warehouse);
         try {
@@ -79,9 +82,9 @@ public final class LocalRestCatalog implements AutoCloseable {
         return catalog;
     }
 
-    /** The server's jars: the build's {@code target/rest-catalog}, or {@code TRIBUTARY_REST_CATALOG_LIB}. */
+    /** The server's jars: {@code cli/rest-catalog/target/lib}, which the build fills, or {@code TRIBUTARY_REST_CATALOG_LIB}. */
     static String classPath() throws IOException {
-        return ChildProcesses.jarClassPath(ChildProcesses.libraryDirectory("TRIBUTARY_REST_CATALOG_LIB", "rest-catalog"),
+        return ChildProcesses.jarClassPath(ChildProcesses.libraryDirectory("TRIBUTARY_REST_CATALOG_LIB", "../rest-catalog/target/lib"),
                 "The Iceberg REST catalog server's jars",
                 "build the CLI (mvn -B install -DskipTests; ./tributary does) or set TRIBUTARY_REST_CATALOG_LIB to a directory that holds them");
     }

@@ -57,6 +57,9 @@ public final class LocalTrino implements AutoCloseable {
                 "query.max-memory-per-node=512MB",
                 "node.environment=tributary",
                 "node.id=tributary-local",
+                // Airlift's HTTP server listens on node.bind-ip (every interface unless set); the node announces the internal address.
+                "node.bind-ip=" + LocalFlink.LOOPBACK,
+                "node.internal-address=" + LocalFlink.LOOPBACK,
                 "plugin.dir=" + installation.home().resolve("plugin"),
                 "catalog.config-dir=" + catalogs,
                 "") );

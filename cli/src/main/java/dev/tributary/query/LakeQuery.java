@@ -40,7 +40,8 @@ public final class LakeQuery implements AutoCloseable {
     private final TableEnvironment tables;
 
     public LakeQuery(LakeConfig lake) {
-        Configuration configuration = new Configuration();
+        // The query runs on a MiniCluster of its own: on loopback only, its web port any free one.
+        Configuration configuration = dev.tributary.local.LocalFlink.loopbackOnly(new Configuration());
         configuration.set(RestOptions.BIND_PORT, "0");
         tables = TableEnvironment.create(EnvironmentSettings.newInstance().inBatchMode().withConfiguration(configuration).build());
         Map<String, String> properties = new TreeMap<>(Catalogs.properties(lake));

@@ -120,7 +120,11 @@ class DeployFilesTest {
                 }
             }
             for (JsonNode port : service.getValue().path("ports")) {
-                String host = port.asText().split(":")[0];
+                String[] parts = port.asText().split(":");
+                // Published on this machine's loopback only: Docker's default is every interface.
+                assertThat(parts).as(name + " publishes " + port.asText() + " as 127.0.0.1:<host port>:<container port>").hasSize(3);
+                assertThat(parts[0]).as(name + " publishes " + port.asText() + " on loopback only").isEqualTo("127.0.0.1");
+                String host = parts[1];
                 assertThat(hostPorts.add(host)).as(name + " publishes host port " + host + " that another service publishes").isTrue();
             }
         }

@@ -130,6 +130,11 @@ class EmrCommandTest {
                     "--jar", jar.toString(), "--set", "kafka.property.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required;");
             assertThat(secret.exitCode()).isEqualTo(2);
             assertThat(secret.err()).contains("kafka.property.sasl.jaas.config", "looks like a secret").doesNotContain("PlainLoginModule");
+            // A webhook URL carries its token: EMR would show it to whoever may list steps.
+            CommandRunner.Result webhook = run(aws, "emr", "submit", "--cluster-id", CLUSTER, "--job", "telemetry", "--config", CONFIG,
+                    "--jar", jar.toString(), "--set", "alerts.webhook.url=https://hooks.example.com/services/T0SECRET?token=tok-1");
+            assertThat(webhook.exitCode()).isEqualTo(2);
+            assertThat(webhook.err()).contains("alerts.webhook.url", "looks like a secret").doesNotContain("T0SECRET").doesNotContain("tok-1");
             assertThat(aws.calls()).isEmpty();
         }
     }

@@ -56,22 +56,10 @@ public final class ConfigValues {
                 prefixed |= key.startsWith(prefix);
             }
             if (!prefixed) {
-                throw new ConfigException("Unknown configuration key '" + key + "' (value '" + shown(key, values.get(key)) + "'); known keys: "
+                throw new ConfigException("Unknown configuration key '" + key + "' (value '" + SecretKeys.shown(key, values.get(key)) + "'); known keys: "
                         + new TreeSet<>(keys) + (prefixes.length == 0 ? "" : ", and keys under " + String.join(", ", prefixes)));
             }
         }
-    }
-
-    /** Whether a key's value may hold a secret (a password, a JAAS configuration, a token): such values are never printed. */
-    public static boolean isSecret(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token")
-                || lower.contains("credential");
-    }
-
-    /** The value as it may be printed: masked when its key looks secret. */
-    public static String shown(String key, String value) {
-        return isSecret(key) ? "******" : value;
     }
 
     /** Whether the key is set to a value that is not blank. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.config.ConfigException;
 import dev.tributary.config.ConfigValues;
+import dev.tributary.config.SecretKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -78,6 +79,15 @@ public record NotificationConfig(
                 max,
                 reader.string("topic.alerts-dlq", alertsTopic + ".dlq"),
                 reader.string("lake.alerts-table", "alerts"));
+    }
+
+    /** As a record's, with the webhook URL masked (its path and query often carry a token). */
+    @Override
+    public String toString() {
+        return "NotificationConfig[routing=" + routing + ", dataSchema=" + dataSchema + ", webhookUrl=" + SecretKeys.maskUrl(webhookUrl)
+                + ", webhookTimeout=" + webhookTimeout + ", snsTopicArn=" + snsTopicArn + ", snsRegion=" + snsRegion + ", snsEndpoint=" + snsEndpoint
+                + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff
+                + ", deadLetterTopic=" + deadLetterTopic + ", lakeTable=" + lakeTable + "]";
     }
 
     static URI uri(ConfigValues reader, String key, String defaultValue, boolean absolute) {

@@ -2,6 +2,7 @@ package dev.tributary.alerts;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.config.SecretKeys;
 import dev.tributary.schemas.alerts.Alert;
 import java.io.IOException;
 import java.net.URI;
@@ -28,7 +29,7 @@ public final class WebhookNotifier implements Notifier {
 
     @Override
     public String name() {
-        return "webhook " + url;
+        return "webhook " + SecretKeys.maskUrl(url);
     }
 
     @Override
@@ -42,7 +43,8 @@ public final class WebhookNotifier implements Notifier {
         try {
             response = client.send(request, HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
-            throw new DeliveryException(name() + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), true, e);
+            throw new DeliveryException(name() + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + SecretKeys.withoutUrl(e.getMessage(), url)),
+                    true, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeliveryException(name() + ": interrupted", true, e);

@@ -34,6 +34,13 @@ public record KinesisConfig(
             "kinesis.enriched-stream-arn", "kinesis.alerts-stream-arn");
     private static final Pattern STREAM_ARN = Pattern.compile("arn:aws[a-z-]*:kinesis:[a-z0-9-]+:[0-9]{12}:stream/[A-Za-z0-9_.-]{1,128}");
 
+    /** As a record's, with the client properties' secrets masked. */
+    @Override
+    public String toString() {
+        return "KinesisConfig[source=" + source + ", streamArn=" + streamArn + ", region=" + region + ", endpoint=" + endpoint
+                + ", enrichedStreamArn=" + enrichedStreamArn + ", alertsStreamArn=" + alertsStreamArn + ", properties=" + SecretKeys.shown(properties) + "]";
+    }
+
     /** {@code telemetry.source}: {@code kafka} or {@code kinesis}. */
     public enum Source { KAFKA, KINESIS }
 

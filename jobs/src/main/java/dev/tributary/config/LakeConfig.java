@@ -37,6 +37,14 @@ public record LakeConfig(
         Writer writer,
         Map<String, String> catalogProperties) implements java.io.Serializable {
 
+    /** As a record's, with the catalog properties' secrets masked. */
+    @Override
+    public String toString() {
+        return "LakeConfig[catalogType=" + catalogType + ", catalogName=" + catalogName + ", uri=" + SecretKeys.shown("catalog.uri", uri)
+                + ", warehouse=" + warehouse + ", namespace=" + namespace + ", telemetryTable=" + telemetryTable + ", fileFormat=" + fileFormat
+                + ", arrays=" + arrays + ", writer=" + writer + ", catalogProperties=" + SecretKeys.shown(catalogProperties) + "]";
+    }
+
     /** Iceberg properties given as they are: {@code catalog.property.s3.sse.type=kms}. */
     public static final String CATALOG_PROPERTY_PREFIX = "catalog.property.";
 
@@ -106,11 +114,6 @@ public record LakeConfig(
     public static boolean isS3(String location) {
         String lower = location.toLowerCase(Locale.ROOT);
         return lower.startsWith("s3://") || lower.startsWith("s3a://");
-    }
-
-    /** Whether an Iceberg property holds a credential ({@code s3.secret-access-key}, a REST {@code credential}), masked in logs. */
-    public static boolean isCredential(String property) {
-        return ConfigValues.isSecret(property) || property.toLowerCase(Locale.ROOT).contains("access-key");
     }
 
     private static Map<String, String> catalogProperties(ConfigValues reader) {

@@ -221,26 +221,23 @@ public record PipelineConfig(
         out.append("kafka.bootstrap-servers = ").append(bootstrapServers).append('\n');
         out.append(kafkaAuth.describe()).append('\n');
         kafkaProperties.forEach((key, value) -> out.append(KAFKA_PROPERTY_PREFIX).append(key).append(" = ")
-                .append(ConfigValues.shown(key, value)).append('\n'));
+                .append(SecretKeys.shown(key, value)).append('\n'));
+        if (notifications.webhookUrl() != null) {
+            out.append("alerts.webhook.url = ").append(SecretKeys.maskUrl(notifications.webhookUrl())).append('\n');
+        }
         out.append("topics = ").append(String.join(", ", telemetryTopic, enrichedTopic, alertsTopic, deadLetterTopic)).append('\n');
         out.append("topic.cdc-pattern = ").append(cdcTopicPattern.pattern()).append('\n');
         if (kinesis.source() == KinesisConfig.Source.KINESIS) {
             out.append("telemetry.source = kinesis ").append(kinesis.streamArn()).append(kinesis.endpoint() == null ? "" : " at " + kinesis.endpoint()).append('\n');
         }
         kinesis.properties().forEach((key, value) -> out.append(KinesisConfig.PROPERTY_PREFIX).append(key).append(" = ")
-                .append(isSecret(key) ? "******" : value).append('\n'));
+                .append(SecretKeys.shown(key, value)).append('\n'));
         out.append("lake = ").append(lake.catalogType().name().toLowerCase(Locale.ROOT)).append(' ')
                 .append(lake.warehouse()).append(' ').append(lake.namespace()).append('.').append(lake.telemetryTable()).append('\n');
         lake.catalogProperties().forEach((key, value) -> out.append("catalog property ").append(key).append(" = ")
-                .append(LakeConfig.isCredential(key) ? "******" : value).append('\n'));
+                .append(SecretKeys.shown(key, value)).append('\n'));
         out.append("job.parallelism = ").append(parallelism).append(", checkpoint.interval = ").append(Durations.format(checkpointInterval)).append('\n');
         return out.toString();
-    }
-
-    /** Whether a key's value is a secret (masked in logs, refused where it would be shown). */
-    public static boolean isSecret(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token");
     }
 
     /** The description: a record's own {@code toString} would print the password and the pass-through's secrets. */

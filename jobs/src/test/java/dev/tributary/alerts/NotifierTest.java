@@ -87,7 +87,7 @@ class NotifierTest {
 
         assertThat(outcome.delivered()).isFalse();
         assertThat(outcome.attempts()).isEqualTo(5);
-        assertThat(outcome.error()).contains("HTTP 500").contains(url.toString());
+        assertThat(outcome.error()).contains("HTTP 500").contains("webhook http://127.0.0.1:" + url.getPort() + "/******").doesNotContain(url.getPath());
         assertThat(received).hasSize(5);
         assertThat(slept).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(3));
     }
@@ -168,10 +168,39 @@ class NotifierTest {
         RetryingDelivery.Outcome outcome = delivery.deliver(webhook, json, alert());
         dev.tributary.deadletter.DeadLetter letter = NotificationFunction.deadLetter(alert(), json, webhook, outcome);
         assertThat(letter.value()).isEqualTo(json);
-        assertThat(letter.sourceTopic()).isEqualTo("webhook " + url);
-        assertThat(letter.reason()).isEqualTo("not delivered after 5 attempts: webhook " + url + ": HTTP 500");
+        String shown = "webhook http://127.0.0.1:" + url.getPort() + "/******";
+        assertThat(letter.sourceTopic()).isEqualTo(shown);
+        assertThat(letter.reason()).isEqualTo("not delivered after 5 attempts: " + shown + ": HTTP 500");
         assertThat(letter.stage()).isEqualTo(NotificationFunction.STAGE);
         assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo("veh-00005");
+    }
+
+    @Test
+    void aDeadLetterOfAWebhookWithATokenInItsUrlHoldsNeitherItsPathNorItsQuery() throws Exception {
+        URI base = server(new ArrayList<>(), "text/plain", "", 503);
+        URI url = base.resolve("/services/T0PATH-SECRET/B0PATH?token=tok-QUERY-SECRET&channel=alerts");
+        URI unreachable;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            unreachable = URI.create("http://127.0.0.1:" + closed.getLocalPort() + "/hook/T0PATH-SECRET?token=tok-QUERY-SECRET");
+        }
+        for (URI hook : List.of(url, unreachable)) {
+            WebhookNotifier webhook = new WebhookNotifier(hook, Duration.ofSeconds(5));
+            byte[] json = structured();
+            RetryingDelivery.Outcome outcome = new RetryingDelivery(2, Duration.ZERO, Duration.ZERO, slept::add).deliver(webhook, json, alert());
+            assertThat(outcome.delivered()).isFalse();
+            dev.tributary.deadletter.DeadLetter letter = NotificationFunction.deadLetter(alert(), json, webhook, outcome);
+            org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record =
+                    new dev.tributary.deadletter.DeadLetterSerializer("fleet.alerts.dlq").serialize(letter, null, null);
+            StringBuilder everything = new StringBuilder(webhook.name()).append('\n').append(outcome.reason()).append('\n');
+            record.headers().forEach(header -> everything.append(header.key()).append('=')
+                    .append(new String(header.value(), StandardCharsets.UTF_8)).append('\n'));
+            everything.append(new String(record.key(), StandardCharsets.UTF_8));
+            assertThat(everything.toString()).doesNotContain("T0PATH-SECRET").doesNotContain("tok-QUERY-SECRET").doesNotContain("B0PATH")
+                    .contains("webhook http://127.0.0.1:" + hook.getPort() + "/******");
+            assertThat(dev.tributary.deadletter.DeadLetterSerializer.header(record.headers(), dev.tributary.deadletter.DeadLetterSerializer.HEADER_REASON))
+                    .startsWith("not delivered after 2 attempts: webhook http://127.0.0.1:" + hook.getPort() + "/******: ")
+                    .contains(hook == url ? "HTTP 503" : "ConnectException");
+        }
     }
 
     private static byte[] structured() {

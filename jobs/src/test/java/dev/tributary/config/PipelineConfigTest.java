@@ -209,6 +209,26 @@ class PipelineConfigTest {
     }
 
     @Test
+    void theWebhookUrlShowsOnlyItsSchemeAndHostAndAnyCredentialIsMasked() {
+        Map<String, String> values = minimal();
+        values.put("alerts.webhook.url", "https://hooks.example.com/services/T0SECRET/B0SECRET?token=tok-SECRET");
+        values.put("catalog.property.credential", "client:cred-SECRET");
+        values.put("catalog.property.s3.access-key-id", "AKIA-SECRET");
+        values.put("kinesis.property.aws.secret.access.key", "kin-SECRET");
+        PipelineConfig config = PipelineConfig.from(values);
+
+        assertThat(config.notifications().webhookUrl().getQuery()).isEqualTo("token=tok-SECRET");
+        for (String shown : java.util.List.of(config.describe(), config.toString(), config.notifications().toString(), config.lake().toString(),
+                config.kinesis().toString())) {
+            assertThat(shown).doesNotContain("SECRET");
+        }
+        assertThat(config.describe()).contains("alerts.webhook.url = https://hooks.example.com/******")
+                .contains("catalog property credential = ******").contains("catalog property s3.access-key-id = ******");
+        assertThatThrownBy(() -> PipelineConfig.from(with("alerts.webhook.url", "ftp://hooks.example.com/T0SECRET")))
+                .hasMessageContaining("ftp://hooks.example.com/******").hasMessageNotContaining("T0SECRET");
+    }
+
+    @Test
     void kafkaAuthenticationReachesEveryClientButNeverTheDescription() {
         Map<String, String> values = minimal();
         values.put("kafka.auth", "scram-sha-512");
