@@ -82,12 +82,14 @@ class FleetAnomalyDetectionTest {
 
     private Map<String, List<EnrichedTelemetry>> simulate(SimulatorConfig config) {
         TelemetryParser parser = new TelemetryParser(1 << 20);
+        // A fixed clock: the same windows, and so the same detections, on every run; readings are processed at its time.
+        java.time.Instant now = java.time.Instant.parse("2026-01-02T00:00:00Z");
         Map<String, List<EnrichedTelemetry>> byDevice = new TreeMap<>();
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer()) {
             @Override
             public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
                 // Parsed at once and not kept: a day of a fleet does not fit a mock's history.
-                ParsedTelemetry parsed = parser.parse(record.topic(), 0, 0, 0, record.key(), record.value(), 0);
+                ParsedTelemetry parsed = parser.parse(record.topic(), 0, 0, 0, record.key(), record.value(), now.toEpochMilli());
                 byDevice.computeIfAbsent(parsed.reading().getDeviceId(), key -> new ArrayList<>()).add(parsed.reading());
                 if (callback != null) {
                     callback.onCompletion(null, null);
@@ -95,8 +97,7 @@ class FleetAnomalyDetectionTest {
                 return CompletableFuture.completedFuture(null);
             }
         };
-        // A fixed clock: the same windows, and so the same detections, on every run.
-        report = new FleetSimulator(config).run(producer, "telemetry", java.time.Instant.parse("2026-01-02T00:00:00Z"));
+        report = new FleetSimulator(config).run(producer, "telemetry", now);
         return byDevice;
     }
 

@@ -93,11 +93,13 @@ public final class TestReadings {
 
     /** The reading as {@link TelemetryParser} turns it out: pending, with its source position. */
     public EnrichedTelemetry parsed(long offset) {
+        // Processed as it is taken (the parser bounds event time against processing time), then stamped INGESTED_AT.
         ParsedTelemetry parsed = new TelemetryParser(64 * 1024).parse(TOPIC, 0, offset, eventTime.toEpochMilli(),
-                deviceId.getBytes(StandardCharsets.UTF_8), bytes(), INGESTED_AT.toEpochMilli());
+                deviceId.getBytes(StandardCharsets.UTF_8), bytes(), eventTime.toEpochMilli());
         if (parsed.reading() == null) {
             throw new IllegalStateException("test reading is invalid: " + parsed.deadLetter().reason());
         }
+        parsed.reading().setIngestedAt(INGESTED_AT);
         return parsed.reading();
     }
 
