@@ -47,10 +47,8 @@ class CapturePasswordTest {
                 capture.start();
                 assertThat(capture.awaitStreaming(Duration.ofSeconds(90)).phase()).isEqualTo(CaptureStatus.Phase.STREAMING);
                 postgres.execute("INSERT INTO vehicles VALUES ('v2', 'Ioniq 5')");
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (capture.status().changesPerTable().getOrDefault("public.vehicles", 0L) < 2 && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
+                RestartExactlyOnceTest.await(() -> capture.status().changesPerTable().getOrDefault("public.vehicles", 0L) >= 2,
+                        Duration.ofSeconds(60), "the snapshot row and the streamed row");
                 assertThat(capture.status().changesPerTable()).as("snapshot row and streamed row").containsEntry("public.vehicles", 2L);
             }
 
